@@ -1,0 +1,122 @@
+#include "services/api/meeting_records_service.h"
+
+#include <utility>
+
+#include "absl/time/clock.h"
+#include "services/api/status.h"
+
+namespace meetings::api {
+namespace {
+
+using Reactor = grpc::ServerUnaryReactor;
+
+domain::CallContext ContextOf(grpc::CallbackServerContext* ctx) {
+  domain::CallContext context;
+  context.deadline = absl::FromChrono(ctx->deadline());
+  context.is_cancelled = [ctx] { return ctx->IsCancelled(); };
+  return context;
+}
+
+// Finishes the call with `result`, moving a value into `response`.
+template <typename Response>
+Reactor* Finish(grpc::CallbackServerContext* ctx, absl::StatusOr<Response> result,
+                Response* response) {
+  Reactor* reactor = ctx->DefaultReactor();
+  if (result.ok()) *response = *std::move(result);
+  reactor->Finish(ToGrpcStatus(result.status()));
+  return reactor;
+}
+
+Reactor* Finish(grpc::CallbackServerContext* ctx, const absl::Status& status) {
+  Reactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace
+
+// Organizations
+Reactor* MeetingRecordsService::CreateOrganization(Ctx* ctx, const v1::CreateOrganizationRequest* req,
+                                                   v1::Organization* resp) {
+  return Finish(ctx, core_->CreateOrganization(*req), resp);
+}
+Reactor* MeetingRecordsService::GetOrganization(Ctx* ctx, const v1::GetOrganizationRequest* req,
+                                                v1::Organization* resp) {
+  return Finish(ctx, core_->GetOrganization(*req), resp);
+}
+Reactor* MeetingRecordsService::UpdateOrganization(Ctx* ctx, const v1::UpdateOrganizationRequest* req,
+                                                   v1::Organization* resp) {
+  return Finish(ctx, core_->UpdateOrganization(*req), resp);
+}
+Reactor* MeetingRecordsService::DeleteOrganization(Ctx* ctx, const v1::DeleteOrganizationRequest* req,
+                                                   Empty*) {
+  return Finish(ctx, core_->DeleteOrganization(*req));
+}
+Reactor* MeetingRecordsService::ListOrganizations(Ctx* ctx, const v1::ListOrganizationsRequest* req,
+                                                  v1::ListOrganizationsResponse* resp) {
+  return Finish(ctx, core_->ListOrganizations(*req, ContextOf(ctx)), resp);
+}
+
+// Persons
+Reactor* MeetingRecordsService::CreatePerson(Ctx* ctx, const v1::CreatePersonRequest* req,
+                                             v1::Person* resp) {
+  return Finish(ctx, core_->CreatePerson(*req), resp);
+}
+Reactor* MeetingRecordsService::GetPerson(Ctx* ctx, const v1::GetPersonRequest* req, v1::Person* resp) {
+  return Finish(ctx, core_->GetPerson(*req), resp);
+}
+Reactor* MeetingRecordsService::UpdatePerson(Ctx* ctx, const v1::UpdatePersonRequest* req,
+                                             v1::Person* resp) {
+  return Finish(ctx, core_->UpdatePerson(*req), resp);
+}
+Reactor* MeetingRecordsService::DeletePerson(Ctx* ctx, const v1::DeletePersonRequest* req, Empty*) {
+  return Finish(ctx, core_->DeletePerson(*req));
+}
+Reactor* MeetingRecordsService::ListPersons(Ctx* ctx, const v1::ListPersonsRequest* req,
+                                            v1::ListPersonsResponse* resp) {
+  return Finish(ctx, core_->ListPersons(*req, ContextOf(ctx)), resp);
+}
+
+// Meetings
+Reactor* MeetingRecordsService::CreateMeeting(Ctx* ctx, const v1::CreateMeetingRequest* req,
+                                              v1::Meeting* resp) {
+  return Finish(ctx, core_->CreateMeeting(*req), resp);
+}
+Reactor* MeetingRecordsService::GetMeeting(Ctx* ctx, const v1::GetMeetingRequest* req,
+                                           v1::Meeting* resp) {
+  return Finish(ctx, core_->GetMeeting(*req), resp);
+}
+Reactor* MeetingRecordsService::UpdateMeeting(Ctx* ctx, const v1::UpdateMeetingRequest* req,
+                                              v1::Meeting* resp) {
+  return Finish(ctx, core_->UpdateMeeting(*req), resp);
+}
+Reactor* MeetingRecordsService::DeleteMeeting(Ctx* ctx, const v1::DeleteMeetingRequest* req, Empty*) {
+  return Finish(ctx, core_->DeleteMeeting(*req));
+}
+Reactor* MeetingRecordsService::ListMeetings(Ctx* ctx, const v1::ListMeetingsRequest* req,
+                                             v1::ListMeetingsResponse* resp) {
+  return Finish(ctx, core_->ListMeetings(*req, ContextOf(ctx)), resp);
+}
+
+// Documents
+Reactor* MeetingRecordsService::CreateDocument(Ctx* ctx, const v1::CreateDocumentRequest* req,
+                                               v1::Document* resp) {
+  return Finish(ctx, core_->CreateDocument(*req), resp);
+}
+Reactor* MeetingRecordsService::GetDocument(Ctx* ctx, const v1::GetDocumentRequest* req,
+                                            v1::Document* resp) {
+  return Finish(ctx, core_->GetDocument(*req), resp);
+}
+Reactor* MeetingRecordsService::UpdateDocument(Ctx* ctx, const v1::UpdateDocumentRequest* req,
+                                               v1::Document* resp) {
+  return Finish(ctx, core_->UpdateDocument(*req), resp);
+}
+Reactor* MeetingRecordsService::DeleteDocument(Ctx* ctx, const v1::DeleteDocumentRequest* req, Empty*) {
+  return Finish(ctx, core_->DeleteDocument(*req));
+}
+Reactor* MeetingRecordsService::ListDocuments(Ctx* ctx, const v1::ListDocumentsRequest* req,
+                                              v1::ListDocumentsResponse* resp) {
+  return Finish(ctx, core_->ListDocuments(*req, ContextOf(ctx)), resp);
+}
+
+}  // namespace meetings::api

@@ -1,0 +1,53 @@
+// gRPC handlers of meetings.v1.MeetingRecords (callback API). Each handler
+// converts the call's deadline and cancellation into a CallContext, calls the
+// domain core, and converts its status; nothing else happens here.
+#ifndef MEETINGS_SERVICES_API_MEETING_RECORDS_SERVICE_H_
+#define MEETINGS_SERVICES_API_MEETING_RECORDS_SERVICE_H_
+
+#include "meetings/v1/service.grpc.pb.h"
+#include "services/domain/meeting_records.h"
+
+namespace meetings::api {
+
+// Thread-safe. `core` must outlive the service.
+class MeetingRecordsService final : public v1::MeetingRecords::CallbackService {
+ public:
+  explicit MeetingRecordsService(domain::MeetingRecords* core) : core_(core) {}
+
+  using Ctx = grpc::CallbackServerContext;
+  using Reactor = grpc::ServerUnaryReactor;
+  using Empty = google::protobuf::Empty;
+
+  Reactor* CreateOrganization(Ctx*, const v1::CreateOrganizationRequest*, v1::Organization*) override;
+  Reactor* GetOrganization(Ctx*, const v1::GetOrganizationRequest*, v1::Organization*) override;
+  Reactor* UpdateOrganization(Ctx*, const v1::UpdateOrganizationRequest*, v1::Organization*) override;
+  Reactor* DeleteOrganization(Ctx*, const v1::DeleteOrganizationRequest*, Empty*) override;
+  Reactor* ListOrganizations(Ctx*, const v1::ListOrganizationsRequest*,
+                             v1::ListOrganizationsResponse*) override;
+
+  Reactor* CreatePerson(Ctx*, const v1::CreatePersonRequest*, v1::Person*) override;
+  Reactor* GetPerson(Ctx*, const v1::GetPersonRequest*, v1::Person*) override;
+  Reactor* UpdatePerson(Ctx*, const v1::UpdatePersonRequest*, v1::Person*) override;
+  Reactor* DeletePerson(Ctx*, const v1::DeletePersonRequest*, Empty*) override;
+  Reactor* ListPersons(Ctx*, const v1::ListPersonsRequest*, v1::ListPersonsResponse*) override;
+
+  Reactor* CreateMeeting(Ctx*, const v1::CreateMeetingRequest*, v1::Meeting*) override;
+  Reactor* GetMeeting(Ctx*, const v1::GetMeetingRequest*, v1::Meeting*) override;
+  Reactor* UpdateMeeting(Ctx*, const v1::UpdateMeetingRequest*, v1::Meeting*) override;
+  Reactor* DeleteMeeting(Ctx*, const v1::DeleteMeetingRequest*, Empty*) override;
+  Reactor* ListMeetings(Ctx*, const v1::ListMeetingsRequest*, v1::ListMeetingsResponse*) override;
+
+  Reactor* CreateDocument(Ctx*, const v1::CreateDocumentRequest*, v1::Document*) override;
+  Reactor* GetDocument(Ctx*, const v1::GetDocumentRequest*, v1::Document*) override;
+  Reactor* UpdateDocument(Ctx*, const v1::UpdateDocumentRequest*, v1::Document*) override;
+  Reactor* DeleteDocument(Ctx*, const v1::DeleteDocumentRequest*, Empty*) override;
+  Reactor* ListDocuments(Ctx*, const v1::ListDocumentsRequest*,
+                         v1::ListDocumentsResponse*) override;
+
+ private:
+  domain::MeetingRecords* const core_;
+};
+
+}  // namespace meetings::api
+
+#endif  // MEETINGS_SERVICES_API_MEETING_RECORDS_SERVICE_H_

@@ -1,0 +1,683 @@
+#include "services/storage/record_store.h"
+
+#include <algorithm>
+#include <climits>
+#include <tuple>
+#include <queue>
+#include <set>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "services/storage/key_codec.h"
+
+namespace meetings::storage {
+namespace {
+
+using meetings::v1::Document;
+using meetings::v1::Meeting;
+using meetings::v1::Organization;
+
+constexpr uint32_t kFormatVersion = 1;
+constexpr std::string_view kFormatVersionKey = "format_version";
+// How many rows a scan walks between two StopChecks.
+constexpr int kRowsPerStopCheck = 32;
+
+std::string EncodeFormatVersion(uint32_t version) {
+  std::string out;
+  AppendUint32(&out, version);
+  return out;
+}
+
+int32_t EpochDay(const meetings::v1::Date& date) {
+  return static_cast<int32_t>(
+      absl::CivilDay(date.year(), date.month(), date.day()) -
+      absl::CivilDay(1970, 1, 1));
+}
+
+int64_t StartMicros(const Meeting& meeting) {
+  return meeting.start_time().seconds() * 1000000 +
+         meeting.start_time().nanos() / 1000;
+}
+
+StoredDays MeetingDays(const Meeting& meeting) {
+  StoredDays days{EpochDay(meeting.local_start_date()),
+                  EpochDay(meeting.local_end_date())};
+  if (days.last < days.first) days.last = days.first;
+  return days;
+}
+
+// The order key of a meeting index row after its scope prefix:
+// day | start micros | meeting id.
+std::string MeetingPosition(int32_t day, int64_t start_micros,
+                            std::string_view meeting_id) {
+  std::string out;
+  AppendInt32(&out, day);
+  AppendInt64(&out, start_micros);
+  AppendId(&out, meeting_id);
+  return out;
+}
+
+std::string EncodeDays(const StoredDays& days) {
+  std::string out;
+  AppendInt32(&out, days.first);
+  AppendInt32(&out, days.last);
+  return out;
+}
+
+// Organizations whose meeting list includes this meeting: organizers,
+// participating organizations, site hosts and organizations represented by
+// participants. No repeats.
+std::vector<std::string> MeetingOrganizationIds(const Meeting& meeting) {
+  std::vector<std::string> names;
+  for (const auto& o : meeting.organizers()) names.push_back(o);
+  for (const auto& o : meeting.participating_organizations()) names.push_back(o);
+  for (const auto& s : meeting.sites()) names.push_back(s.host_organization());
+  for (const auto& p : meeting.participants()) {
+    names.push_back(p.on_behalf_of());
+    if (p.has_group()) names.push_back(p.group().organization());
+  }
+  std::vector<std::string> ids;
+  absl::flat_hash_set<std::string> seen;
+  constexpr std::string_view kPrefix = "organizations/";
+  for (const auto& name : names) {
+    if (name.size() <= kPrefix.size() || name.compare(0, kPrefix.size(), kPrefix) != 0) {
+      continue;
+    }
+    std::string id = name.substr(kPrefix.size());
+    if (seen.insert(id).second) ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
+std::vector<std::string> MeetingPersonIds(const Meeting& meeting) {
+  std::vector<std::string> ids;
+  absl::flat_hash_set<std::string> seen;
+  constexpr std::string_view kPrefix = "persons/";
+  for (const auto& p : meeting.participants()) {
+    if (!p.has_person()) continue;
+    const std::string& name = p.person();
+    if (name.size() <= kPrefix.size() || name.compare(0, kPrefix.size(), kPrefix) != 0) {
+      continue;
+    }
+    std::string id = name.substr(kPrefix.size());
+    if (seen.insert(id).second) ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
+// Every organization or person a record refers to, as (kind, id).
+std::set<std::pair<RecordKind, std::string>> ReferencesOf(
+    const RecordEnvelope& record) {
+  std::set<std::pair<RecordKind, std::string>> refs;
+  auto add = [&](std::string_view name) {
+    constexpr std::string_view kOrg = "organizations/";
+    constexpr std::string_view kPerson = "persons/";
+    if (name.size() > kOrg.size() && name.substr(0, kOrg.size()) == kOrg) {
+      refs.emplace(RecordKind::kOrganization, std::string(name.substr(kOrg.size())));
+    } else if (name.size() > kPerson.size() &&
+               name.substr(0, kPerson.size()) == kPerson) {
+      refs.emplace(RecordKind::kPerson, std::string(name.substr(kPerson.size())));
+    }
+  };
+  switch (record.resource_case()) {
+    case RecordEnvelope::kOrganization:
+      add(record.organization().parent());
+      break;
+    case RecordEnvelope::kMeeting: {
+      const Meeting& m = record.meeting();
+      for (const auto& id : MeetingOrganizationIds(m)) {
+        refs.emplace(RecordKind::kOrganization, id);
+      }
+      for (const auto& id : MeetingPersonIds(m)) refs.emplace(RecordKind::kPerson, id);
+      for (const auto& d : m.decisions()) {
+        for (const auto& o : d.responsible_organizations()) add(o);
+      }
+      break;
+    }
+    case RecordEnvelope::kDocument: {
+      const Document& d = record.document();
+      add(d.presenter());
+      for (const auto& o : d.author_organizations()) add(o);
+      break;
+    }
+    default:
+      break;
+  }
+  return refs;
+}
+
+std::string ReferencePrefix(RecordKind target_kind, std::string_view target_id) {
+  std::string out;
+  AppendUint8(&out, static_cast<uint8_t>(target_kind));
+  AppendId(&out, target_id);
+  return out;
+}
+
+absl::StatusOr<RecordEnvelope> ParseEnvelope(std::string_view bytes) {
+  RecordEnvelope envelope;
+  if (!envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("record store: unparsable record envelope");
+  }
+  if (envelope.format_version() != kFormatVersion) {
+    return absl::DataLossError(absl::StrCat(
+        "record store: unknown record format version ", envelope.format_version()));
+  }
+  return envelope;
+}
+
+absl::Status CheckStop(const StopCheck& stop_check, int* rows) {
+  if (!stop_check || ++*rows % kRowsPerStopCheck != 0) return absl::OkStatus();
+  return stop_check();
+}
+
+Table MeetingIndexTable(MeetingQuery::Index index) {
+  switch (index) {
+    case MeetingQuery::Index::kByOrganization:
+      return Table::kMeetingsByOrganization;
+    case MeetingQuery::Index::kByPerson:
+      return Table::kMeetingsByPerson;
+    case MeetingQuery::Index::kByDay:
+      break;
+  }
+  return Table::kMeetingsByDay;
+}
+
+// One decoded meeting index row.
+struct MeetingRow {
+  // Key bytes after the scope prefix: the order within one query.
+  std::string position;
+  int32_t day = 0;
+  std::string meeting_id;
+  StoredDays days;
+};
+
+bool DecodeMeetingRow(std::string_view position, std::string_view value,
+                      MeetingRow* row) {
+  KeyReader key(position);
+  int64_t start = 0;
+  std::string_view id;
+  if (!key.ReadInt32(&row->day) || !key.ReadInt64(&start) || !key.ReadId(&id) ||
+      !key.done()) {
+    return false;
+  }
+  KeyReader val(value);
+  if (!val.ReadInt32(&row->days.first) || !val.ReadInt32(&row->days.last)) {
+    return false;
+  }
+  row->position.assign(position);
+  row->meeting_id.assign(id);
+  return true;
+}
+
+// A scan of one scope (one organization, one person, or all) of a meeting
+// index, positioned on the first row of the query's range.
+struct ScopeCursor {
+  std::string prefix;
+  std::unique_ptr<KvIterator> it;
+};
+
+}  // namespace
+
+std::string RecordKey::Encode() const {
+  std::string out;
+  AppendUint8(&out, static_cast<uint8_t>(kind));
+  if (kind == RecordKind::kDocument) AppendId(&out, parent_id);
+  AppendId(&out, id);
+  return out;
+}
+
+bool RecordKey::Decode(std::string_view bytes, RecordKey* key) {
+  KeyReader reader(bytes);
+  uint8_t kind = 0;
+  if (!reader.ReadUint8(&kind) || kind < 1 || kind > 4) return false;
+  key->kind = static_cast<RecordKind>(kind);
+  std::string_view first;
+  if (!reader.ReadId(&first)) return false;
+  if (key->kind == RecordKind::kDocument) {
+    std::string_view second;
+    if (!reader.ReadId(&second)) return false;
+    key->parent_id.assign(first);
+    key->id.assign(second);
+  } else {
+    key->parent_id.clear();
+    key->id.assign(first);
+  }
+  return reader.done();
+}
+
+std::vector<IndexRow> IndexRowsFor(const RecordKey& key,
+                                   const RecordEnvelope& record) {
+  std::vector<IndexRow> rows;
+  const std::string source = key.Encode();
+  for (const auto& [kind, id] : ReferencesOf(record)) {
+    rows.push_back({Table::kReferences, ReferencePrefix(kind, id) + source, ""});
+  }
+  if (record.resource_case() == RecordEnvelope::kMeeting) {
+    const Meeting& meeting = record.meeting();
+    const StoredDays days = MeetingDays(meeting);
+    const std::string value = EncodeDays(days);
+    const int64_t start = StartMicros(meeting);
+    const auto orgs = MeetingOrganizationIds(meeting);
+    const auto persons = MeetingPersonIds(meeting);
+    for (int32_t day = days.first; day <= days.last; ++day) {
+      const std::string position = MeetingPosition(day, start, key.id);
+      rows.push_back({Table::kMeetingsByDay, position, value});
+      for (const auto& org : orgs) {
+        std::string k;
+        AppendId(&k, org);
+        rows.push_back({Table::kMeetingsByOrganization, k + position, value});
+      }
+      for (const auto& person : persons) {
+        std::string k;
+        AppendId(&k, person);
+        rows.push_back({Table::kMeetingsByPerson, k + position, value});
+      }
+    }
+  }
+  return rows;
+}
+
+absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(KvStore* kv) {
+  auto stored = kv->Get(Table::kMeta, kFormatVersionKey);
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value()) {
+    KeyReader reader(**stored);
+    uint32_t version = 0;
+    if (!reader.ReadUint32(&version) || !reader.done()) {
+      return absl::DataLossError("record store: unreadable format version");
+    }
+    if (version > kFormatVersion) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "record store: data format ", version, " is newer than this server's ",
+          kFormatVersion, "; run a newer server"));
+    }
+  } else {
+    KvBatch batch;
+    batch.Put(Table::kMeta, std::string(kFormatVersionKey),
+              EncodeFormatVersion(kFormatVersion));
+    if (auto status = kv->Write(batch, WriteOptions{.sync = true}); !status.ok()) {
+      return status;
+    }
+  }
+  return std::unique_ptr<RecordStore>(new RecordStore(kv));
+}
+
+absl::StatusOr<CurrentRecord> RecordStore::Get(const RecordKey& key) {
+  const std::string encoded = key.Encode();
+  CurrentRecord current;
+  auto live = kv_->Get(Table::kRecords, encoded);
+  if (!live.ok()) return live.status();
+  if (live->has_value()) {
+    auto envelope = ParseEnvelope(**live);
+    if (!envelope.ok()) return envelope.status();
+    current.record = *std::move(envelope);
+    return current;
+  }
+  auto tomb = kv_->Get(Table::kTombstones, encoded);
+  if (!tomb.ok()) return tomb.status();
+  current.tombstoned = tomb->has_value();
+  return current;
+}
+
+absl::Status RecordStore::AddIndexDelta(
+    const RecordKey& key, const std::optional<RecordEnvelope>& before,
+    const std::optional<RecordEnvelope>& after, KvBatch* batch) {
+  std::vector<IndexRow> old_rows;
+  std::vector<IndexRow> new_rows;
+  if (before) old_rows = IndexRowsFor(key, *before);
+  if (after) new_rows = IndexRowsFor(key, *after);
+  auto by_key = [](const IndexRow& a, const IndexRow& b) {
+    return std::tie(a.table, a.key) < std::tie(b.table, b.key);
+  };
+  std::sort(old_rows.begin(), old_rows.end(), by_key);
+  std::sort(new_rows.begin(), new_rows.end(), by_key);
+  // Delete the stale rows, then put the new ones: a row both old and new is
+  // rewritten in place, since a later put wins within one batch.
+  for (const auto& row : old_rows) {
+    if (!std::binary_search(new_rows.begin(), new_rows.end(), row, by_key)) {
+      batch->Delete(row.table, row.key);
+    }
+  }
+  for (const auto& row : new_rows) {
+    auto it = std::lower_bound(old_rows.begin(), old_rows.end(), row, by_key);
+    if (it != old_rows.end() && it->table == row.table && it->key == row.key &&
+        it->value == row.value) {
+      continue;
+    }
+    batch->Put(row.table, row.key, row.value);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecordStore::AddChildDeletes(const RecordKey& meeting,
+                                          const Tombstone& meeting_tombstone,
+                                          KvBatch* batch) {
+  std::string prefix;
+  AppendUint8(&prefix, static_cast<uint8_t>(RecordKind::kDocument));
+  AppendId(&prefix, meeting.id);
+  auto it = kv_->Scan(Table::kRecords, {prefix, PrefixSuccessor(prefix), false});
+  for (; it->Valid(); it->Next()) {
+    RecordKey child;
+    if (!RecordKey::Decode(it->key(), &child)) {
+      return absl::DataLossError("record store: malformed document key");
+    }
+    auto envelope = ParseEnvelope(it->value());
+    if (!envelope.ok()) return envelope.status();
+    if (auto s = AddIndexDelta(child, *envelope, std::nullopt, batch); !s.ok()) {
+      return s;
+    }
+    Tombstone tombstone;
+    tombstone.set_format_version(kFormatVersion);
+    tombstone.set_name(envelope->document().name());
+    tombstone.set_uid(envelope->document().uid());
+    *tombstone.mutable_delete_time() = meeting_tombstone.delete_time();
+    tombstone.set_last_revision(envelope->revision());
+    batch->Delete(Table::kRecords, std::string(it->key()));
+    batch->Put(Table::kTombstones, std::string(it->key()),
+               tombstone.SerializeAsString());
+  }
+  return it->status();
+}
+
+absl::StatusOr<MutationResult> RecordStore::Mutate(
+    const RecordKey& key, const MutateOptions& options,
+    absl::FunctionRef<absl::StatusOr<MutationResult>(const CurrentRecord&)>
+        decide) {
+  const std::string encoded = key.Encode();
+  std::vector<std::string> lock_keys = {encoded};
+  if (key.kind == RecordKind::kDocument) {
+    lock_keys.push_back(RecordKey::Meeting(key.parent_id).Encode());
+  }
+  const bool referable =
+      key.kind == RecordKind::kOrganization || key.kind == RecordKind::kPerson;
+  // Lock order everywhere: record stripes first, then referable_mu_.
+  LockTable::Guard guard = locks_.Lock(
+      std::vector<std::string_view>(lock_keys.begin(), lock_keys.end()));
+  if (referable) {
+    referable_mu_.Lock();
+  } else {
+    referable_mu_.ReaderLock();
+  }
+  struct Unlock {
+    absl::Mutex* mu;
+    bool exclusive;
+    ~Unlock() {
+      if (exclusive) {
+        mu->Unlock();
+      } else {
+        mu->ReaderUnlock();
+      }
+    }
+  } unlock{&referable_mu_, referable};
+
+  auto current = Get(key);
+  if (!current.ok()) return current.status();
+  auto result = decide(*current);
+  if (!result.ok()) return result.status();
+
+  KvBatch batch;
+  if (result->action == MutationResult::Action::kPut) {
+    result->record.set_format_version(kFormatVersion);
+    if (auto s = AddIndexDelta(key, current->record, result->record, &batch);
+        !s.ok()) {
+      return s;
+    }
+    batch.Put(Table::kRecords, encoded, result->record.SerializeAsString());
+  } else {
+    if (!current->record) {
+      return absl::NotFoundError("record store: nothing to delete");
+    }
+    if (referable) {
+      const std::string prefix = ReferencePrefix(key.kind, key.id);
+      auto it = kv_->Scan(Table::kReferences, {prefix, PrefixSuccessor(prefix), false});
+      if (it->Valid()) {
+        RecordKey referrer;
+        std::string who = "another record";
+        if (RecordKey::Decode(it->key().substr(prefix.size()), &referrer)) {
+          static constexpr const char* kKinds[] = {"", "organization", "person",
+                                                        "meeting", "document"};
+          who = absl::StrCat(kKinds[static_cast<int>(referrer.kind)], " \"",
+                             referrer.parent_id.empty() ? "" : referrer.parent_id + "/",
+                             referrer.id, "\"");
+        }
+        return absl::FailedPreconditionError(
+            absl::StrCat("still referred to by ", who,
+                         "; change or delete the records that refer to it first"));
+      }
+      if (!it->status().ok()) return it->status();
+    }
+    if (key.kind == RecordKind::kMeeting) {
+      std::string prefix;
+      AppendUint8(&prefix, static_cast<uint8_t>(RecordKind::kDocument));
+      AppendId(&prefix, key.id);
+      auto it = kv_->Scan(Table::kRecords, {prefix, PrefixSuccessor(prefix), false});
+      const bool has_documents = it->Valid();
+      if (!it->status().ok()) return it->status();
+      if (has_documents && !options.delete_children) {
+        return absl::FailedPreconditionError(
+            "the meeting still has documents; delete them first or set force");
+      }
+      if (has_documents) {
+        if (auto s = AddChildDeletes(key, result->tombstone, &batch); !s.ok()) {
+          return s;
+        }
+      }
+    }
+    result->tombstone.set_format_version(kFormatVersion);
+    if (auto s = AddIndexDelta(key, current->record, std::nullopt, &batch); !s.ok()) {
+      return s;
+    }
+    batch.Delete(Table::kRecords, encoded);
+    batch.Put(Table::kTombstones, encoded, result->tombstone.SerializeAsString());
+  }
+  if (auto s = kv_->Write(batch, WriteOptions{.sync = options.sync}); !s.ok()) {
+    return s;
+  }
+  return result;
+}
+
+absl::StatusOr<RecordPage> RecordStore::List(
+    RecordKind kind, std::string_view parent_id, std::string_view after_id,
+    size_t limit, const std::function<bool(const RecordEnvelope&)>& filter) {
+  std::string prefix;
+  AppendUint8(&prefix, static_cast<uint8_t>(kind));
+  if (kind == RecordKind::kDocument) AppendId(&prefix, parent_id);
+  std::string lower = prefix;
+  if (!after_id.empty()) {
+    AppendId(&lower, after_id);
+    lower.push_back('\0');  // strictly after the id's own key
+  }
+  RecordPage page;
+  std::string last_id;
+  auto it = kv_->Scan(Table::kRecords, {lower, PrefixSuccessor(prefix), false});
+  for (; it->Valid(); it->Next()) {
+    auto envelope = ParseEnvelope(it->value());
+    if (!envelope.ok()) return envelope.status();
+    if (filter && !filter(*envelope)) continue;
+    if (page.records.size() == limit) {
+      // More follow: resume after the last record returned.
+      page.next_after_id = std::move(last_id);
+      break;
+    }
+    RecordKey key;
+    if (!RecordKey::Decode(it->key(), &key)) {
+      return absl::DataLossError("record store: malformed record key");
+    }
+    last_id = std::move(key.id);
+    page.records.push_back(*std::move(envelope));
+  }
+  if (!it->status().ok()) return it->status();
+  return page;
+}
+
+absl::StatusOr<RecordPage> RecordStore::ListChildOrganizations(
+    std::string_view parent_id, std::string_view after_id, size_t limit) {
+  std::string prefix = ReferencePrefix(RecordKind::kOrganization, parent_id);
+  AppendUint8(&prefix, static_cast<uint8_t>(RecordKind::kOrganization));
+  std::string lower = prefix;
+  if (!after_id.empty()) {
+    AppendId(&lower, after_id);
+    lower.push_back('\0');
+  }
+  RecordPage page;
+  auto it = kv_->Scan(Table::kReferences, {lower, PrefixSuccessor(prefix), false});
+  for (; it->Valid(); it->Next()) {
+    if (page.records.size() == limit) {
+      page.next_after_id = page.records.back().organization().name().substr(
+          std::string_view("organizations/").size());
+      break;
+    }
+    KeyReader reader(it->key().substr(prefix.size()));
+    std::string_view child_id;
+    if (!reader.ReadId(&child_id) || !reader.done()) {
+      return absl::DataLossError("record store: malformed reference key");
+    }
+    auto child = Get(RecordKey::Organization(std::string(child_id)));
+    if (!child.ok()) return child.status();
+    // A reference row always has its record: both change in one batch.
+    if (!child->record) {
+      return absl::DataLossError(
+          absl::StrCat("record store: reference to missing organization ", std::string(child_id)));
+    }
+    page.records.push_back(*std::move(child->record));
+  }
+  if (!it->status().ok()) return it->status();
+  return page;
+}
+
+absl::StatusOr<std::vector<std::string>> RecordStore::OrganizationSubtree(
+    std::string_view organization_id, size_t max_count) {
+  std::vector<std::string> ids = {std::string(organization_id)};
+  absl::flat_hash_set<std::string> seen = {std::string(organization_id)};
+  for (size_t next = 0; next < ids.size(); ++next) {
+    std::string prefix = ReferencePrefix(RecordKind::kOrganization, ids[next]);
+    AppendUint8(&prefix, static_cast<uint8_t>(RecordKind::kOrganization));
+    auto it = kv_->Scan(Table::kReferences, {prefix, PrefixSuccessor(prefix), false});
+    for (; it->Valid(); it->Next()) {
+      KeyReader reader(it->key().substr(prefix.size()));
+      std::string_view child_id;
+      if (!reader.ReadId(&child_id)) {
+        return absl::DataLossError("record store: malformed reference key");
+      }
+      if (!seen.insert(std::string(child_id)).second) continue;
+      if (ids.size() == max_count) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "organization ", std::string(organization_id), " has more than ", max_count,
+            " sub-organizations"));
+      }
+      ids.emplace_back(child_id);
+    }
+    if (!it->status().ok()) return it->status();
+  }
+  return ids;
+}
+
+absl::StatusOr<MeetingPage> RecordStore::QueryMeetings(const MeetingQuery& query) {
+  const Table table = MeetingIndexTable(query.index);
+  std::vector<std::string> prefixes;
+  if (query.index == MeetingQuery::Index::kByDay) {
+    prefixes.emplace_back();
+  } else {
+    for (const auto& id : query.scope_ids) {
+      std::string prefix;
+      AppendId(&prefix, id);
+      prefixes.push_back(std::move(prefix));
+    }
+  }
+  if (!query.after.empty()) {
+    KeyReader reader(query.after);
+    int32_t day;
+    int64_t start;
+    std::string_view id;
+    if (!reader.ReadInt32(&day) || !reader.ReadInt64(&start) || !reader.ReadId(&id) ||
+        !reader.done()) {
+      return absl::InvalidArgumentError("page_token: malformed position");
+    }
+  }
+
+  // Range of positions (key bytes after the scope prefix) to scan.
+  std::string range_lower;
+  std::string range_upper;  // empty: unbounded
+  if (query.first_day) AppendInt32(&range_lower, *query.first_day);
+  if (query.last_day && *query.last_day < INT32_MAX) {
+    AppendInt32(&range_upper, *query.last_day + 1);
+  }
+  if (!query.after.empty()) {
+    if (!query.descending) {
+      std::string after = query.after;
+      after.push_back('\0');  // strictly after
+      range_lower = std::max(range_lower, after);
+    } else if (range_upper.empty() || query.after < range_upper) {
+      range_upper = query.after;
+    }
+  }
+
+  std::vector<ScopeCursor> cursors;
+  for (const auto& prefix : prefixes) {
+    ScanRange range;
+    range.lower = prefix + range_lower;
+    range.upper = range_upper.empty() ? PrefixSuccessor(prefix) : prefix + range_upper;
+    range.reverse = query.descending;
+    cursors.push_back({prefix, kv_->Scan(table, range)});
+  }
+
+  // Merge the scopes by position; the heap holds cursor indexes.
+  auto position_of = [&](size_t i) {
+    return cursors[i].it->key().substr(cursors[i].prefix.size());
+  };
+  auto later = [&](size_t a, size_t b) {
+    // priority_queue pops the greatest: invert for ascending scans.
+    return query.descending ? position_of(a) < position_of(b)
+                            : position_of(a) > position_of(b);
+  };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
+  for (size_t i = 0; i < cursors.size(); ++i) {
+    if (cursors[i].it->Valid()) {
+      heap.push(i);
+    } else if (!cursors[i].it->status().ok()) {
+      return cursors[i].it->status();
+    }
+  }
+
+  MeetingPage page;
+  std::string last_position;
+  int rows = 0;
+  while (!heap.empty()) {
+    const size_t i = heap.top();
+    heap.pop();
+    MeetingRow row;
+    const bool decoded = DecodeMeetingRow(position_of(i), cursors[i].it->value(), &row);
+    cursors[i].it->Next();
+    if (cursors[i].it->Valid()) {
+      heap.push(i);
+    } else if (!cursors[i].it->status().ok()) {
+      return cursors[i].it->status();
+    }
+    if (!decoded) return absl::DataLossError("record store: malformed meeting index row");
+    if (auto s = CheckStop(query.stop_check, &rows); !s.ok()) return s;
+    // The same meeting reached through two organizations of the scope.
+    if (row.position == last_position) continue;
+    // Emit a multi-day meeting once: at its first day in range (ascending)
+    // or its last (descending).
+    const int32_t emit_day =
+        query.descending
+            ? std::min(row.days.last, query.last_day.value_or(INT32_MAX))
+            : std::max(row.days.first, query.first_day.value_or(INT32_MIN));
+    if (row.day != emit_day) continue;
+    if (page.meetings.size() == query.limit) {
+      page.next_position = last_position;
+      break;
+    }
+    last_position = row.position;
+    auto current = Get(RecordKey::Meeting(row.meeting_id));
+    if (!current.ok()) return current.status();
+    // Deleted since the index row was read: the page simply skips it.
+    if (!current->record) continue;
+    page.meetings.push_back(std::move(*current->record->mutable_meeting()));
+  }
+  return page;
+}
+
+}  // namespace meetings::storage

@@ -1,0 +1,251 @@
+// The record store: resources as RecordEnvelopes in the `records` table, and
+// the secondary index rows derived from them, over any KvStore.
+//
+// Every write goes through Mutate(), which serializes writers of the same
+// record, lets the caller decide the new value from the current one, and
+// writes the record, its tombstone (on delete), its index rows and its
+// reference rows in one atomic batch. So an index never disagrees with its
+// record. FORMAT.md draws every key.
+#ifndef MEETINGS_SERVICES_STORAGE_RECORD_STORE_H_
+#define MEETINGS_SERVICES_STORAGE_RECORD_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "services/storage/kv_store.h"
+#include "services/storage/lock_table.h"
+#include "services/storage/record_envelope.pb.h"
+
+namespace meetings::storage {
+
+// Kinds of record. Persisted as the first byte of record keys: do not
+// renumber.
+enum class RecordKind : uint8_t {
+  kOrganization = 1,
+  kPerson = 2,
+  kMeeting = 3,
+  kDocument = 4,
+};
+
+// Identifies one record. `parent_id` is the meeting id of a document and
+// empty for every other kind.
+struct RecordKey {
+  RecordKind kind;
+  std::string id;
+  std::string parent_id;
+
+  static RecordKey Organization(std::string id) {
+    return {RecordKind::kOrganization, std::move(id), {}};
+  }
+  static RecordKey Person(std::string id) {
+    return {RecordKind::kPerson, std::move(id), {}};
+  }
+  static RecordKey Meeting(std::string id) {
+    return {RecordKind::kMeeting, std::move(id), {}};
+  }
+  static RecordKey Document(std::string meeting_id, std::string id) {
+    return {RecordKind::kDocument, std::move(id), std::move(meeting_id)};
+  }
+
+  // The `records` / `tombstones` key: kind byte, then parent id (documents
+  // only), then id, each id 0x00-terminated.
+  std::string Encode() const;
+  // Inverse of Encode(); false for bytes Encode() cannot produce.
+  static bool Decode(std::string_view bytes, RecordKey* key);
+
+  friend bool operator==(const RecordKey&, const RecordKey&) = default;
+};
+
+// What a mutation sees of a record before it runs.
+struct CurrentRecord {
+  // The live record, if any.
+  std::optional<RecordEnvelope> record;
+  // True when the id belonged to a record that was deleted (ids are never
+  // reused).
+  bool tombstoned = false;
+};
+
+// What a mutation decided.
+struct MutationResult {
+  enum class Action { kPut, kDelete };
+  Action action = Action::kPut;
+  // kPut: the complete new envelope (revision, times and etag already set).
+  RecordEnvelope record;
+  // kDelete: the tombstone to keep.
+  Tombstone tombstone;
+
+  static MutationResult Put(RecordEnvelope record) {
+    MutationResult r;
+    r.action = Action::kPut;
+    r.record = std::move(record);
+    return r;
+  }
+  static MutationResult Delete(Tombstone tombstone) {
+    MutationResult r;
+    r.action = Action::kDelete;
+    r.tombstone = std::move(tombstone);
+    return r;
+  }
+};
+
+// Options of one Mutate().
+struct MutateOptions {
+  // Default false. Deleting a meeting that still has documents fails with
+  // FAILED_PRECONDITION; when true its documents are tombstoned in the same
+  // batch.
+  bool delete_children = false;
+  // Default false. Passed to KvStore::Write: fsync the log before returning.
+  bool sync = false;
+};
+
+// Returns OK to go on, or the status (CANCELLED, DEADLINE_EXCEEDED) that a
+// long scan should stop with. Called every few dozen rows.
+using StopCheck = std::function<absl::Status()>;
+
+// A query over one of the meeting indexes. Meetings come ordered by
+// (local day, start instant, meeting id); a meeting spanning several local
+// days is returned once, at its first day within [first_day, last_day]
+// (ascending) or its last (descending).
+struct MeetingQuery {
+  enum class Index {
+    // Every meeting, from the meetings_by_day table.
+    kByDay,
+    // Meetings of any organization in `scope_ids`, merged, no repeats.
+    kByOrganization,
+    // Meetings of the one person in `scope_ids`.
+    kByPerson,
+  };
+  Index index = Index::kByDay;
+  // Organization or person ids; empty for kByDay.
+  std::vector<std::string> scope_ids;
+  // Inclusive local-day bounds in days since 1970-01-01, each optional.
+  std::optional<int32_t> first_day;
+  std::optional<int32_t> last_day;
+  // Default false: oldest first.
+  bool descending = false;
+  // Maximum number of meetings to return; at least 1.
+  size_t limit = 50;
+  // Resume strictly after this position (a MeetingPage::next_position of
+  // the same query); empty to start at the beginning.
+  std::string after;
+  // Optional; see StopCheck.
+  StopCheck stop_check;
+};
+
+struct MeetingPage {
+  std::vector<meetings::v1::Meeting> meetings;
+  // Set when more meetings follow: pass it as MeetingQuery::after.
+  std::optional<std::string> next_position;
+};
+
+// A page of records listed in key order.
+struct RecordPage {
+  std::vector<RecordEnvelope> records;
+  // Set when more follow: the id to resume strictly after.
+  std::optional<std::string> next_after_id;
+};
+
+// Thread-safe: every method may be called from any number of threads.
+class RecordStore {
+ public:
+  // `kv` must outlive the store. Writes the store's format version on first
+  // use; FAILED_PRECONDITION when `kv` holds a newer format.
+  static absl::StatusOr<std::unique_ptr<RecordStore>> Open(KvStore* kv);
+
+  // Returns the live record and whether the id is tombstoned. Errors:
+  // UNAVAILABLE / DATA_LOSS from the store, DATA_LOSS for an envelope of
+  // unknown format.
+  absl::StatusOr<CurrentRecord> Get(const RecordKey& key);
+
+  // Runs a read-modify-write of one record. Writers of the same record (and,
+  // for documents, of their meeting) are serialized; `decide` runs under
+  // that lock with the current value and may read other records through
+  // Get(). Writers of organizations and persons exclude every other writer
+  // while they run, so a record is never created pointing at an
+  // organization or person that is being deleted.
+  //
+  // Errors: whatever `decide` returns (nothing is written); on delete,
+  // FAILED_PRECONDITION when another record still refers to this one or a
+  // meeting still has documents (see MutateOptions); store errors.
+  // Returns what `decide` returned, as written.
+  absl::StatusOr<MutationResult> Mutate(
+      const RecordKey& key, const MutateOptions& options,
+      absl::FunctionRef<absl::StatusOr<MutationResult>(const CurrentRecord&)>
+          decide);
+
+  // Lists live records of one kind (documents: of the meeting `parent_id`)
+  // in id order, resuming strictly after `after_id`. `filter`, when set,
+  // keeps only matching records (scanned ones still count toward no limit:
+  // use it only over small sets such as a meeting's documents).
+  absl::StatusOr<RecordPage> List(
+      RecordKind kind, std::string_view parent_id, std::string_view after_id,
+      size_t limit,
+      const std::function<bool(const RecordEnvelope&)>& filter = nullptr);
+
+  // Lists the direct child organizations of `parent_id` in id order.
+  absl::StatusOr<RecordPage> ListChildOrganizations(std::string_view parent_id,
+                                                    std::string_view after_id,
+                                                    size_t limit);
+
+  // Returns `organization_id` followed by all its descendants (breadth
+  // first). RESOURCE_EXHAUSTED past `max_count` organizations.
+  absl::StatusOr<std::vector<std::string>> OrganizationSubtree(
+      std::string_view organization_id, size_t max_count);
+
+  // Runs a meeting query, reading index rows in proportion to the page (plus
+  // extra rows of multi-day meetings), never the whole table. Errors:
+  // INVALID_ARGUMENT for a malformed `after`; the StopCheck's status; store
+  // errors.
+  absl::StatusOr<MeetingPage> QueryMeetings(const MeetingQuery& query);
+
+  // The store underneath, for tests and consistency checks.
+  KvStore* kv() const { return kv_; }
+
+ private:
+  explicit RecordStore(KvStore* kv) : kv_(kv) {}
+
+  absl::Status AddIndexDelta(const RecordKey& key,
+                             const std::optional<RecordEnvelope>& before,
+                             const std::optional<RecordEnvelope>& after,
+                             KvBatch* batch);
+  absl::Status AddChildDeletes(const RecordKey& meeting,
+                               const Tombstone& meeting_tombstone,
+                               KvBatch* batch);
+
+  KvStore* const kv_;
+  LockTable locks_;
+  // Shared by meeting and document writers, exclusive for organization and
+  // person writers (see Mutate()).
+  absl::Mutex referable_mu_;
+};
+
+// The rows a record contributes to the index and reference tables, as
+// (table, key, value). Pure; exposed for the consistency tests.
+struct IndexRow {
+  Table table;
+  std::string key;
+  std::string value;
+  friend bool operator==(const IndexRow&, const IndexRow&) = default;
+};
+std::vector<IndexRow> IndexRowsFor(const RecordKey& key,
+                                   const RecordEnvelope& record);
+
+// The local days a meeting spans, as stored in its index rows. Pure.
+struct StoredDays {
+  int32_t first = 0;
+  int32_t last = 0;
+};
+
+}  // namespace meetings::storage
+
+#endif  // MEETINGS_SERVICES_STORAGE_RECORD_STORE_H_

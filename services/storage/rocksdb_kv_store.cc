@@ -1,0 +1,326 @@
+#include "services/storage/rocksdb_kv_store.h"
+
+#include <cassert>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/db.h"
+#include "rocksdb/env.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/iterator.h"
+#include "rocksdb/options.h"
+#include "rocksdb/slice.h"
+#include "rocksdb/status.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+
+namespace meetings::storage {
+
+namespace {
+
+// Column family handles are indexed by the Table number, so the registry
+// must list the tables in number order.
+constexpr bool TablesAreInNumberOrder() {
+  for (size_t i = 0; i < kTables.size(); ++i) {
+    if (static_cast<size_t>(kTables[i].table) != i) return false;
+  }
+  return true;
+}
+static_assert(TablesAreInNumberOrder(),
+              "kTables must list every Table in number order");
+static_assert(kTables[0].name == "default",
+              "kMeta must use RocksDB's default column family");
+
+// The one place a rocksdb::Status becomes an absl::Status.
+absl::Status FromRocksDb(const rocksdb::Status& s) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat("rocksdb: ", s.ToString());
+  switch (s.code()) {
+    case rocksdb::Status::kNotFound:
+      return absl::NotFoundError(message);
+    case rocksdb::Status::kCorruption:
+      return absl::DataLossError(message);
+    case rocksdb::Status::kIOError:
+    case rocksdb::Status::kBusy:
+    case rocksdb::Status::kTimedOut:
+    case rocksdb::Status::kTryAgain:
+      return absl::UnavailableError(message);
+    case rocksdb::Status::kInvalidArgument:
+      return absl::InvalidArgumentError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+rocksdb::Slice ToSlice(std::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
+
+std::string_view ToStringView(const rocksdb::Slice& s) {
+  return std::string_view(s.data(), s.size());
+}
+
+// An iterator over nothing, with a fixed status: what Scan returns when the
+// scan cannot start.
+class EmptyIterator final : public KvIterator {
+ public:
+  explicit EmptyIterator(absl::Status status) : status_(std::move(status)) {}
+
+  bool Valid() const override { return false; }
+  void Next() override { assert(false); }
+  std::string_view key() const override {
+    assert(false);
+    return {};
+  }
+  std::string_view value() const override {
+    assert(false);
+    return {};
+  }
+  absl::Status status() const override { return status_; }
+
+ private:
+  const absl::Status status_;
+};
+
+}  // namespace
+
+struct RocksDbKvStore::Rep {
+  // Null once closed.
+  rocksdb::DB* db = nullptr;
+  // One per kTables entry, indexed by Table number.
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  // Shared by every column family's table options; held here too so it
+  // visibly outlives the database.
+  std::shared_ptr<rocksdb::Cache> block_cache;
+
+  // Returns the handle of `table`, or nullptr when it is outside kTables.
+  rocksdb::ColumnFamilyHandle* Handle(Table table) const {
+    const size_t index = static_cast<size_t>(table);
+    return index < handles.size() ? handles[index] : nullptr;
+  }
+};
+
+// A bounded RocksDB iterator. Owns the bound strings and the Slices
+// pointing at them, which ReadOptions refers to for the iterator's life.
+class RocksDbKvStore::Iterator final : public KvIterator {
+ public:
+  Iterator(RocksDbKvStore* store, rocksdb::ColumnFamilyHandle* handle,
+           const ScanRange& range)
+      : store_(store),
+        lower_(range.lower),
+        upper_(range.upper),
+        lower_slice_(lower_),
+        upper_slice_(upper_),
+        reverse_(range.reverse) {
+    rocksdb::ReadOptions read_options;
+    read_options.iterate_lower_bound = &lower_slice_;
+    // An empty upper bound means "to the end of the table".
+    read_options.iterate_upper_bound = upper_.empty() ? nullptr : &upper_slice_;
+    iter_.reset(store_->rep_->db->NewIterator(read_options, handle));
+    if (reverse_) {
+      iter_->SeekToLast();
+    } else {
+      iter_->SeekToFirst();
+    }
+    CountIfValid();
+  }
+
+  bool Valid() const override { return iter_->Valid(); }
+
+  void Next() override {
+    assert(Valid());
+    if (reverse_) {
+      iter_->Prev();
+    } else {
+      iter_->Next();
+    }
+    CountIfValid();
+  }
+
+  std::string_view key() const override {
+    assert(Valid());
+    return ToStringView(iter_->key());
+  }
+
+  std::string_view value() const override {
+    assert(Valid());
+    return ToStringView(iter_->value());
+  }
+
+  absl::Status status() const override { return FromRocksDb(iter_->status()); }
+
+ private:
+  void CountIfValid() {
+    if (iter_->Valid()) store_->CountScanned();
+  }
+
+  RocksDbKvStore* const store_;
+  // Declared before iter_ so they are destroyed after it.
+  const std::string lower_;
+  const std::string upper_;
+  const rocksdb::Slice lower_slice_;
+  const rocksdb::Slice upper_slice_;
+  const bool reverse_;
+  std::unique_ptr<rocksdb::Iterator> iter_;
+};
+
+absl::StatusOr<std::unique_ptr<RocksDbKvStore>> RocksDbKvStore::Open(
+    const RocksDbOptions& options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("RocksDbOptions.path is empty");
+  }
+
+  rocksdb::Options db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = options.max_background_jobs;
+  // RocksDB's own info LOG files in `path`: keep the last 10, not 1000.
+  db_options.keep_log_file_num = 10;
+
+  auto rep = std::make_unique<Rep>();
+  rep->block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+
+  // Every table shares the block cache; only the records table, which
+  // serves point lookups, carries a bloom filter.
+  auto make_cf_options = [&](Table table) {
+    rocksdb::ColumnFamilyOptions cf;
+    cf.compaction_style = rocksdb::kCompactionStyleLevel;
+    cf.write_buffer_size = options.write_buffer_bytes;
+    cf.max_write_buffer_number = 2;
+    rocksdb::BlockBasedTableOptions table_options;
+    table_options.block_cache = rep->block_cache;
+    if (table == Table::kRecords && options.records_bloom_bits_per_key > 0) {
+      table_options.filter_policy.reset(
+          rocksdb::NewBloomFilterPolicy(options.records_bloom_bits_per_key));
+    }
+    cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+    return cf;
+  };
+
+  // A database that already exists must hold only tables this build knows.
+  // Missing ones are created by create_missing_column_families.
+  rocksdb::Status exists =
+      db_options.env->FileExists(options.path + "/CURRENT");
+  if (exists.ok()) {
+    std::vector<std::string> existing;
+    absl::Status listed = FromRocksDb(rocksdb::DB::ListColumnFamilies(
+        db_options, options.path, &existing));
+    if (!listed.ok()) return listed;
+    std::vector<std::string> unknown;
+    for (const std::string& name : existing) {
+      bool known = false;
+      for (const TableInfo& info : kTables) {
+        if (info.name == name) known = true;
+      }
+      if (!known) unknown.push_back(name);
+    }
+    if (!unknown.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "database ", options.path, " holds unknown column families: ",
+          absl::StrJoin(unknown, ", "),
+          "; it was written by a newer or different build"));
+    }
+  } else if (!exists.IsNotFound()) {
+    return FromRocksDb(exists);
+  }
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.reserve(kTables.size());
+  for (const TableInfo& info : kTables) {
+    descriptors.emplace_back(std::string(info.name),
+                             make_cf_options(info.table));
+  }
+  absl::Status opened = FromRocksDb(rocksdb::DB::Open(
+      db_options, options.path, descriptors, &rep->handles, &rep->db));
+  if (!opened.ok()) return opened;
+  assert(rep->handles.size() == kTables.size());
+  return std::unique_ptr<RocksDbKvStore>(new RocksDbKvStore(std::move(rep)));
+}
+
+RocksDbKvStore::RocksDbKvStore(std::unique_ptr<Rep> rep)
+    : rep_(std::move(rep)) {}
+
+RocksDbKvStore::~RocksDbKvStore() { Close().IgnoreError(); }
+
+absl::Status RocksDbKvStore::Close() {
+  if (rep_->db == nullptr) return absl::OkStatus();
+  // Handles belong to the database and must go first.
+  rocksdb::Status status;
+  for (rocksdb::ColumnFamilyHandle* handle : rep_->handles) {
+    rocksdb::Status destroyed = rep_->db->DestroyColumnFamilyHandle(handle);
+    if (status.ok()) status = destroyed;
+  }
+  rep_->handles.clear();
+  rocksdb::Status closed = rep_->db->Close();
+  if (status.ok()) status = closed;
+  delete rep_->db;
+  rep_->db = nullptr;
+  return FromRocksDb(status);
+}
+
+absl::StatusOr<std::optional<std::string>> RocksDbKvStore::Get(
+    Table table, std::string_view key) {
+  if (rep_->db == nullptr) {
+    return absl::FailedPreconditionError("RocksDbKvStore is closed");
+  }
+  rocksdb::ColumnFamilyHandle* handle = rep_->Handle(table);
+  if (handle == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown table ", static_cast<int>(table)));
+  }
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s =
+      rep_->db->Get(rocksdb::ReadOptions(), handle, ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksDb(s);
+  return std::optional<std::string>(value.ToString());
+}
+
+std::unique_ptr<KvIterator> RocksDbKvStore::Scan(Table table,
+                                                 const ScanRange& range) {
+  if (rep_->db == nullptr) {
+    return std::make_unique<EmptyIterator>(
+        absl::FailedPreconditionError("RocksDbKvStore is closed"));
+  }
+  rocksdb::ColumnFamilyHandle* handle = rep_->Handle(table);
+  if (handle == nullptr) {
+    return std::make_unique<EmptyIterator>(absl::InvalidArgumentError(
+        absl::StrCat("unknown table ", static_cast<int>(table))));
+  }
+  // An empty or inverted range holds nothing; RocksDB's behaviour with
+  // crossed bounds is not worth relying on.
+  if (!range.upper.empty() && range.lower >= range.upper) {
+    return std::make_unique<EmptyIterator>(absl::OkStatus());
+  }
+  return std::make_unique<Iterator>(this, handle, range);
+}
+
+absl::Status RocksDbKvStore::Write(const KvBatch& batch,
+                                   const WriteOptions& options) {
+  if (rep_->db == nullptr) {
+    return absl::FailedPreconditionError("RocksDbKvStore is closed");
+  }
+  rocksdb::WriteBatch write_batch;
+  for (const KvBatch::Op& op : batch.ops()) {
+    rocksdb::ColumnFamilyHandle* handle = rep_->Handle(op.table);
+    if (handle == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown table ", static_cast<int>(op.table)));
+    }
+    rocksdb::Status s =
+        op.value.has_value()
+            ? write_batch.Put(handle, ToSlice(op.key), ToSlice(*op.value))
+            : write_batch.Delete(handle, ToSlice(op.key));
+    if (!s.ok()) return FromRocksDb(s);
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options.sync;
+  return FromRocksDb(rep_->db->Write(write_options, &write_batch));
+}
+
+}  // namespace meetings::storage
