@@ -10,10 +10,19 @@ namespace {
 
 using Reactor = grpc::ServerUnaryReactor;
 
-domain::CallContext ContextOf(grpc::CallbackServerContext* ctx) {
+// Until callers authenticate, a change is attributed to the caller's
+// address (without the port, which changes with every connection).
+std::string ActorOf(const std::string& peer) {
+  const size_t port = peer.rfind(':');
+  return "unauthenticated:" + (port == std::string::npos ? peer : peer.substr(0, port));
+}
+
+template <typename ServerContext>
+domain::CallContext ContextOf(ServerContext* ctx) {
   domain::CallContext context;
   context.deadline = absl::FromChrono(ctx->deadline());
   context.is_cancelled = [ctx] { return ctx->IsCancelled(); };
+  context.actor = ActorOf(ctx->peer());
   return context;
 }
 
@@ -38,7 +47,7 @@ Reactor* Finish(grpc::CallbackServerContext* ctx, const absl::Status& status) {
 // Organizations
 Reactor* MeetingRecordsService::CreateOrganization(Ctx* ctx, const v1::CreateOrganizationRequest* req,
                                                    v1::Organization* resp) {
-  return Finish(ctx, core_->CreateOrganization(*req), resp);
+  return Finish(ctx, core_->CreateOrganization(*req, ContextOf(ctx)), resp);
 }
 Reactor* MeetingRecordsService::GetOrganization(Ctx* ctx, const v1::GetOrganizationRequest* req,
                                                 v1::Organization* resp) {
@@ -46,11 +55,11 @@ Reactor* MeetingRecordsService::GetOrganization(Ctx* ctx, const v1::GetOrganizat
 }
 Reactor* MeetingRecordsService::UpdateOrganization(Ctx* ctx, const v1::UpdateOrganizationRequest* req,
                                                    v1::Organization* resp) {
-  return Finish(ctx, core_->UpdateOrganization(*req), resp);
+  return Finish(ctx, core_->UpdateOrganization(*req, ContextOf(ctx)), resp);
 }
 Reactor* MeetingRecordsService::DeleteOrganization(Ctx* ctx, const v1::DeleteOrganizationRequest* req,
                                                    Empty*) {
-  return Finish(ctx, core_->DeleteOrganization(*req));
+  return Finish(ctx, core_->DeleteOrganization(*req, ContextOf(ctx)));
 }
 Reactor* MeetingRecordsService::ListOrganizations(Ctx* ctx, const v1::ListOrganizationsRequest* req,
                                                   v1::ListOrganizationsResponse* resp) {
@@ -60,17 +69,17 @@ Reactor* MeetingRecordsService::ListOrganizations(Ctx* ctx, const v1::ListOrgani
 // Persons
 Reactor* MeetingRecordsService::CreatePerson(Ctx* ctx, const v1::CreatePersonRequest* req,
                                              v1::Person* resp) {
-  return Finish(ctx, core_->CreatePerson(*req), resp);
+  return Finish(ctx, core_->CreatePerson(*req, ContextOf(ctx)), resp);
 }
 Reactor* MeetingRecordsService::GetPerson(Ctx* ctx, const v1::GetPersonRequest* req, v1::Person* resp) {
   return Finish(ctx, core_->GetPerson(*req), resp);
 }
 Reactor* MeetingRecordsService::UpdatePerson(Ctx* ctx, const v1::UpdatePersonRequest* req,
                                              v1::Person* resp) {
-  return Finish(ctx, core_->UpdatePerson(*req), resp);
+  return Finish(ctx, core_->UpdatePerson(*req, ContextOf(ctx)), resp);
 }
 Reactor* MeetingRecordsService::DeletePerson(Ctx* ctx, const v1::DeletePersonRequest* req, Empty*) {
-  return Finish(ctx, core_->DeletePerson(*req));
+  return Finish(ctx, core_->DeletePerson(*req, ContextOf(ctx)));
 }
 Reactor* MeetingRecordsService::ListPersons(Ctx* ctx, const v1::ListPersonsRequest* req,
                                             v1::ListPersonsResponse* resp) {
@@ -80,7 +89,7 @@ Reactor* MeetingRecordsService::ListPersons(Ctx* ctx, const v1::ListPersonsReque
 // Meetings
 Reactor* MeetingRecordsService::CreateMeeting(Ctx* ctx, const v1::CreateMeetingRequest* req,
                                               v1::Meeting* resp) {
-  return Finish(ctx, core_->CreateMeeting(*req), resp);
+  return Finish(ctx, core_->CreateMeeting(*req, ContextOf(ctx)), resp);
 }
 Reactor* MeetingRecordsService::GetMeeting(Ctx* ctx, const v1::GetMeetingRequest* req,
                                            v1::Meeting* resp) {
@@ -88,10 +97,10 @@ Reactor* MeetingRecordsService::GetMeeting(Ctx* ctx, const v1::GetMeetingRequest
 }
 Reactor* MeetingRecordsService::UpdateMeeting(Ctx* ctx, const v1::UpdateMeetingRequest* req,
                                               v1::Meeting* resp) {
-  return Finish(ctx, core_->UpdateMeeting(*req), resp);
+  return Finish(ctx, core_->UpdateMeeting(*req, ContextOf(ctx)), resp);
 }
 Reactor* MeetingRecordsService::DeleteMeeting(Ctx* ctx, const v1::DeleteMeetingRequest* req, Empty*) {
-  return Finish(ctx, core_->DeleteMeeting(*req));
+  return Finish(ctx, core_->DeleteMeeting(*req, ContextOf(ctx)));
 }
 Reactor* MeetingRecordsService::ListMeetings(Ctx* ctx, const v1::ListMeetingsRequest* req,
                                              v1::ListMeetingsResponse* resp) {
@@ -101,7 +110,7 @@ Reactor* MeetingRecordsService::ListMeetings(Ctx* ctx, const v1::ListMeetingsReq
 // Documents
 Reactor* MeetingRecordsService::CreateDocument(Ctx* ctx, const v1::CreateDocumentRequest* req,
                                                v1::Document* resp) {
-  return Finish(ctx, core_->CreateDocument(*req), resp);
+  return Finish(ctx, core_->CreateDocument(*req, ContextOf(ctx)), resp);
 }
 Reactor* MeetingRecordsService::GetDocument(Ctx* ctx, const v1::GetDocumentRequest* req,
                                             v1::Document* resp) {
@@ -109,14 +118,36 @@ Reactor* MeetingRecordsService::GetDocument(Ctx* ctx, const v1::GetDocumentReque
 }
 Reactor* MeetingRecordsService::UpdateDocument(Ctx* ctx, const v1::UpdateDocumentRequest* req,
                                                v1::Document* resp) {
-  return Finish(ctx, core_->UpdateDocument(*req), resp);
+  return Finish(ctx, core_->UpdateDocument(*req, ContextOf(ctx)), resp);
 }
 Reactor* MeetingRecordsService::DeleteDocument(Ctx* ctx, const v1::DeleteDocumentRequest* req, Empty*) {
-  return Finish(ctx, core_->DeleteDocument(*req));
+  return Finish(ctx, core_->DeleteDocument(*req, ContextOf(ctx)));
 }
 Reactor* MeetingRecordsService::ListDocuments(Ctx* ctx, const v1::ListDocumentsRequest* req,
                                               v1::ListDocumentsResponse* resp) {
   return Finish(ctx, core_->ListDocuments(*req, ContextOf(ctx)), resp);
+}
+
+// Search and history
+Reactor* MeetingRecordsService::SearchRecords(Ctx* ctx, const v1::SearchRecordsRequest* req,
+                                              v1::SearchRecordsResponse* resp) {
+  return Finish(ctx, core_->SearchRecords(*req, ContextOf(ctx)), resp);
+}
+Reactor* MeetingRecordsService::ListRevisions(Ctx* ctx, const v1::ListRevisionsRequest* req,
+                                              v1::ListRevisionsResponse* resp) {
+  return Finish(ctx, core_->ListRevisions(*req), resp);
+}
+Reactor* MeetingRecordsService::GetRevision(Ctx* ctx, const v1::GetRevisionRequest* req,
+                                            v1::Revision* resp) {
+  return Finish(ctx, core_->GetRevision(*req), resp);
+}
+
+grpc::Status ChangeFeedService::StreamChanges(grpc::ServerContext* ctx,
+                                              const v1::StreamChangesRequest* req,
+                                              grpc::ServerWriter<v1::StreamChangesResponse>* writer) {
+  return ToGrpcStatus(core_->StreamChanges(
+      *req, ContextOf(ctx),
+      [writer](const v1::StreamChangesResponse& response) { return writer->Write(response); }));
 }
 
 }  // namespace meetings::api

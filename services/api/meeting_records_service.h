@@ -44,6 +44,26 @@ class MeetingRecordsService final : public v1::MeetingRecords::CallbackService {
   Reactor* ListDocuments(Ctx*, const v1::ListDocumentsRequest*,
                          v1::ListDocumentsResponse*) override;
 
+  Reactor* SearchRecords(Ctx*, const v1::SearchRecordsRequest*,
+                         v1::SearchRecordsResponse*) override;
+  Reactor* ListRevisions(Ctx*, const v1::ListRevisionsRequest*,
+                         v1::ListRevisionsResponse*) override;
+  Reactor* GetRevision(Ctx*, const v1::GetRevisionRequest*, v1::Revision*) override;
+
+ private:
+  domain::MeetingRecords* const core_;
+};
+
+// meetings.v1.ChangeFeed on the synchronous API: each stream holds one
+// server thread while it waits for changes, and gRPC's flow control makes a
+// slow consumer block only its own thread. Thread-safe.
+class ChangeFeedService final : public v1::ChangeFeed::Service {
+ public:
+  explicit ChangeFeedService(domain::MeetingRecords* core) : core_(core) {}
+
+  grpc::Status StreamChanges(grpc::ServerContext* ctx, const v1::StreamChangesRequest* req,
+                             grpc::ServerWriter<v1::StreamChangesResponse>* writer) override;
+
  private:
   domain::MeetingRecords* const core_;
 };

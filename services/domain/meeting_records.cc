@@ -9,6 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/numbers.h"
+#include "absl/container/flat_hash_map.h"
+#include "services/domain/text.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/domain/etag.h"
@@ -16,6 +19,7 @@
 #include "services/domain/local_time.h"
 #include "services/domain/names.h"
 #include "services/domain/page_token.h"
+#include "services/domain/search_terms.h"
 
 namespace meetings::domain {
 
@@ -131,8 +135,9 @@ void ClearOutputOnly(Resource* r) {
 
 template <typename Resource>
 absl::StatusOr<Resource> CreateRecord(storage::RecordStore* store, bool sync, absl::Time now,
-                                      const RecordKey& key, std::string name,
-                                      Resource resource, const Validator<Resource>& validate) {
+                                      const std::string& actor, const RecordKey& key,
+                                      std::string name, Resource resource,
+                                      const Validator<Resource>& validate) {
   ClearOutputOnly(&resource);
   auto result = store->Mutate(
       key, {.sync = sync},
@@ -149,11 +154,13 @@ absl::StatusOr<Resource> CreateRecord(storage::RecordStore* store, bool sync, ab
         *r = resource;
         if (auto s = validate(r); !s.ok()) return s;
         envelope.set_revision(1);
+        envelope.set_actor(actor);
         r->set_name(name);
         r->set_uid(NewUid());
         *r->mutable_create_time() = ToTimestamp(now);
         *r->mutable_update_time() = r->create_time();
         r->set_etag(MakeEtag(r->uid(), envelope.revision()));
+        SetSearchTerms(&envelope);
         return MutationResult::Put(std::move(envelope));
       });
   if (!result.ok()) return result.status();
@@ -171,7 +178,8 @@ absl::StatusOr<Resource> GetRecord(storage::RecordStore* store, const RecordKey&
 
 template <typename Resource>
 absl::StatusOr<Resource> UpdateRecord(storage::RecordStore* store, bool sync, absl::Time now,
-                                      const RecordKey& key, const Resource& patch,
+                                      const std::string& actor, const RecordKey& key,
+                                      const Resource& patch,
                                       const google::protobuf::FieldMask& mask,
                                       const Validator<Resource>& validate) {
   const std::string field(Ops<Resource>::kField);
@@ -191,8 +199,10 @@ absl::StatusOr<Resource> UpdateRecord(storage::RecordStore* store, bool sync, ab
         }
         if (auto s = validate(r); !s.ok()) return s;
         envelope.set_revision(current.record->revision() + 1);
+        envelope.set_actor(actor);
         *r->mutable_update_time() = ToTimestamp(now);
         r->set_etag(MakeEtag(r->uid(), envelope.revision()));
+        SetSearchTerms(&envelope);
         return MutationResult::Put(std::move(envelope));
       });
   if (!result.ok()) return result.status();
@@ -201,8 +211,8 @@ absl::StatusOr<Resource> UpdateRecord(storage::RecordStore* store, bool sync, ab
 
 template <typename Resource>
 absl::Status DeleteRecord(storage::RecordStore* store, storage::MutateOptions options,
-                          absl::Time now, const RecordKey& key, std::string_view name,
-                          std::string_view etag) {
+                          absl::Time now, const std::string& actor, const RecordKey& key,
+                          std::string_view name, std::string_view etag) {
   auto result = store->Mutate(
       key, options, [&](const CurrentRecord& current) -> absl::StatusOr<MutationResult> {
         if (!current.record) return NotFound(name);
@@ -213,6 +223,7 @@ absl::Status DeleteRecord(storage::RecordStore* store, storage::MutateOptions op
         tombstone.set_uid(stored.uid());
         *tombstone.mutable_delete_time() = ToTimestamp(now);
         tombstone.set_last_revision(current.record->revision());
+        tombstone.set_actor(actor);
         return MutationResult::Delete(std::move(tombstone));
       });
   if (!result.ok()) {
@@ -250,6 +261,121 @@ absl::StatusOr<bool> ParseMeetingOrder(std::string_view order_by) {
   return absl::InvalidArgumentError(absl::StrCat(
       "order_by: expected \"start_time\" or \"start_time desc\", got \"",
       Sv(order_by.substr(0, 100)), "\""));
+}
+
+// A participant who is a registered person keeps the name they had when the
+// meeting was written (see Participant.display_name).
+absl::Status FillParticipantNames(storage::RecordStore* store, v1::Meeting* m) {
+  for (auto& p : *m->mutable_participants()) {
+    if (!p.has_person() || !p.display_name().empty()) continue;
+    auto id = ParseName("person", p.person(), kPersons);
+    if (!id.ok()) return id.status();
+    auto person = store->Get(RecordKey::Person(*id));
+    if (!person.ok()) return person.status();
+    if (person->record) p.set_display_name(person->record->person().full_name());
+  }
+  return absl::OkStatus();
+}
+
+// Which record a resource name of any kind names.
+absl::StatusOr<RecordKey> RecordKeyOfName(std::string_view field, std::string_view name) {
+  if (name.substr(0, kOrganizations.size() + 1) == std::string(kOrganizations) + "/") {
+    auto id = ParseName(field, name, kOrganizations);
+    if (!id.ok()) return id.status();
+    return RecordKey::Organization(*id);
+  }
+  if (name.substr(0, kPersons.size() + 1) == std::string(kPersons) + "/") {
+    auto id = ParseName(field, name, kPersons);
+    if (!id.ok()) return id.status();
+    return RecordKey::Person(*id);
+  }
+  if (name.find("/documents/") != std::string_view::npos) {
+    auto doc = ParseDocumentName(field, name);
+    if (!doc.ok()) return doc.status();
+    return RecordKey::Document(doc->meeting_id, doc->document_id);
+  }
+  auto id = ParseName(field, name, kMeetings);
+  if (!id.ok()) return id.status();
+  return RecordKey::Meeting(*id);
+}
+
+// Copies the resource of an envelope into any message with the same oneof
+// (Revision, Change, SearchResult).
+template <typename Message>
+void SetResource(const RecordEnvelope& e, Message* out) {
+  switch (e.resource_case()) {
+    case RecordEnvelope::kOrganization: *out->mutable_organization() = e.organization(); break;
+    case RecordEnvelope::kPerson: *out->mutable_person() = e.person(); break;
+    case RecordEnvelope::kMeeting: *out->mutable_meeting() = e.meeting(); break;
+    case RecordEnvelope::kDocument: *out->mutable_document() = e.document(); break;
+    default: break;
+  }
+}
+
+v1::Revision ToRevision(const storage::ChangeRecord& c) {
+  v1::Revision r;
+  r.set_name(c.name());
+  r.set_revision_id(c.revision());
+  r.set_type(c.type());
+  *r.mutable_create_time() = c.commit_time();
+  r.set_actor(c.actor());
+  SetResource(c.record(), &r);
+  return r;
+}
+
+v1::Change ToChange(const storage::ChangeRecord& c) {
+  v1::Change out;
+  out.set_sequence(c.sequence());
+  out.set_type(c.type());
+  *out.mutable_commit_time() = c.commit_time();
+  out.set_actor(c.actor());
+  out.set_name(c.name());
+  out.set_revision_id(c.revision());
+  SetResource(c.record(), &out);
+  return out;
+}
+
+v1::RecordType RecordTypeOf(RecordKind kind) {
+  switch (kind) {
+    case RecordKind::kOrganization: return v1::ORGANIZATION;
+    case RecordKind::kPerson: return v1::PERSON;
+    case RecordKind::kMeeting: return v1::MEETING;
+    case RecordKind::kDocument: return v1::DOCUMENT;
+  }
+  return v1::RECORD_TYPE_UNSPECIFIED;
+}
+
+// Optional inclusive local-day bounds of a request.
+struct DayWindow {
+  std::optional<int32_t> first;
+  std::optional<int32_t> last;
+  bool active() const { return first || last; }
+  bool Overlaps(int32_t from, int32_t to) const {
+    return (!first || to >= *first) && (!last || from <= *last);
+  }
+};
+
+template <typename Request>
+absl::StatusOr<DayWindow> DayWindowOf(const Request& request) {
+  DayWindow window;
+  if (request.has_start_date()) {
+    auto day = ToCivilDay("start_date", request.start_date());
+    if (!day.ok()) return day.status();
+    window.first = DaysSinceEpoch(*day);
+  }
+  if (request.has_end_date()) {
+    auto day = ToCivilDay("end_date", request.end_date());
+    if (!day.ok()) return day.status();
+    window.last = DaysSinceEpoch(*day);
+    if (window.first && *window.last < *window.first) {
+      return absl::InvalidArgumentError("end_date: is before start_date");
+    }
+  }
+  return window;
+}
+
+int32_t EpochDay(const v1::Date& d) {
+  return DaysSinceEpoch(absl::CivilDay(d.year(), d.month(), d.day()));
 }
 
 }  // namespace
@@ -293,13 +419,13 @@ absl::StatusOr<size_t> MeetingRecords::PageSize(int requested) const {
 // Organizations
 
 absl::StatusOr<v1::Organization> MeetingRecords::CreateOrganization(
-    const v1::CreateOrganizationRequest& request) {
+    const v1::CreateOrganizationRequest& request, const CallContext& context) {
   if (auto s = RequireResource("organization", request.has_organization()); !s.ok()) return s;
   auto id = NewRecordId("organization_id", request.organization_id());
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
   return CreateRecord<v1::Organization>(
-      store_, options_.sync_writes, options_.now(), RecordKey::Organization(*id),
+      store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Organization(*id),
       FormatName(kOrganizations, *id), request.organization(),
       [&](v1::Organization* org) { return ValidateOrganization("organization", resolver, org); });
 }
@@ -312,13 +438,13 @@ absl::StatusOr<v1::Organization> MeetingRecords::GetOrganization(
 }
 
 absl::StatusOr<v1::Organization> MeetingRecords::UpdateOrganization(
-    const v1::UpdateOrganizationRequest& request) {
+    const v1::UpdateOrganizationRequest& request, const CallContext& context) {
   if (auto s = RequireResource("organization", request.has_organization()); !s.ok()) return s;
   auto id = ParseName("organization.name", request.organization().name(), kOrganizations);
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
   return UpdateRecord<v1::Organization>(
-      store_, options_.sync_writes, options_.now(), RecordKey::Organization(*id),
+      store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Organization(*id),
       request.organization(), request.update_mask(), [&](v1::Organization* org) {
         if (auto s = ValidateOrganization("organization", resolver, org); !s.ok()) return s;
         // A new parent must not be this organization or one of its descendants.
@@ -338,10 +464,10 @@ absl::StatusOr<v1::Organization> MeetingRecords::UpdateOrganization(
       });
 }
 
-absl::Status MeetingRecords::DeleteOrganization(const v1::DeleteOrganizationRequest& request) {
+absl::Status MeetingRecords::DeleteOrganization(const v1::DeleteOrganizationRequest& request, const CallContext& context) {
   auto id = ParseName("name", request.name(), kOrganizations);
   if (!id.ok()) return id.status();
-  return DeleteRecord<v1::Organization>(store_, {.sync = options_.sync_writes}, options_.now(),
+  return DeleteRecord<v1::Organization>(store_, {.sync = options_.sync_writes}, options_.now(), context.actor,
                                         RecordKey::Organization(*id), request.name(),
                                         request.etag());
 }
@@ -374,13 +500,13 @@ absl::StatusOr<v1::ListOrganizationsResponse> MeetingRecords::ListOrganizations(
 // ---------------------------------------------------------------------------
 // Persons
 
-absl::StatusOr<v1::Person> MeetingRecords::CreatePerson(const v1::CreatePersonRequest& request) {
+absl::StatusOr<v1::Person> MeetingRecords::CreatePerson(const v1::CreatePersonRequest& request, const CallContext& context) {
   if (auto s = RequireResource("person", request.has_person()); !s.ok()) return s;
   auto id = NewRecordId("person_id", request.person_id());
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
   return CreateRecord<v1::Person>(
-      store_, options_.sync_writes, options_.now(), RecordKey::Person(*id),
+      store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Person(*id),
       FormatName(kPersons, *id), request.person(),
       [&](v1::Person* p) { return ValidatePerson("person", resolver, p); });
 }
@@ -391,21 +517,21 @@ absl::StatusOr<v1::Person> MeetingRecords::GetPerson(const v1::GetPersonRequest&
   return GetRecord<v1::Person>(store_, RecordKey::Person(*id), request.name());
 }
 
-absl::StatusOr<v1::Person> MeetingRecords::UpdatePerson(const v1::UpdatePersonRequest& request) {
+absl::StatusOr<v1::Person> MeetingRecords::UpdatePerson(const v1::UpdatePersonRequest& request, const CallContext& context) {
   if (auto s = RequireResource("person", request.has_person()); !s.ok()) return s;
   auto id = ParseName("person.name", request.person().name(), kPersons);
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
   return UpdateRecord<v1::Person>(
-      store_, options_.sync_writes, options_.now(), RecordKey::Person(*id), request.person(),
+      store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Person(*id), request.person(),
       request.update_mask(),
       [&](v1::Person* p) { return ValidatePerson("person", resolver, p); });
 }
 
-absl::Status MeetingRecords::DeletePerson(const v1::DeletePersonRequest& request) {
+absl::Status MeetingRecords::DeletePerson(const v1::DeletePersonRequest& request, const CallContext& context) {
   auto id = ParseName("name", request.name(), kPersons);
   if (!id.ok()) return id.status();
-  return DeleteRecord<v1::Person>(store_, {.sync = options_.sync_writes}, options_.now(),
+  return DeleteRecord<v1::Person>(store_, {.sync = options_.sync_writes}, options_.now(), context.actor,
                                   RecordKey::Person(*id), request.name(), request.etag());
 }
 
@@ -428,15 +554,16 @@ absl::StatusOr<v1::ListPersonsResponse> MeetingRecords::ListPersons(
 // Meetings
 
 absl::StatusOr<v1::Meeting> MeetingRecords::CreateMeeting(
-    const v1::CreateMeetingRequest& request) {
+    const v1::CreateMeetingRequest& request, const CallContext& context) {
   if (auto s = RequireResource("meeting", request.has_meeting()); !s.ok()) return s;
   auto id = NewRecordId("meeting_id", request.meeting_id());
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
   return CreateRecord<v1::Meeting>(
-      store_, options_.sync_writes, options_.now(), RecordKey::Meeting(*id),
+      store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Meeting(*id),
       FormatName(kMeetings, *id), request.meeting(), [&](v1::Meeting* m) {
-        return ValidateMeeting("meeting", resolver, options_.limits, m);
+        if (auto s = ValidateMeeting("meeting", resolver, options_.limits, m); !s.ok()) return s;
+        return FillParticipantNames(store_, m);
       });
 }
 
@@ -447,23 +574,26 @@ absl::StatusOr<v1::Meeting> MeetingRecords::GetMeeting(const v1::GetMeetingReque
 }
 
 absl::StatusOr<v1::Meeting> MeetingRecords::UpdateMeeting(
-    const v1::UpdateMeetingRequest& request) {
+    const v1::UpdateMeetingRequest& request, const CallContext& context) {
   if (auto s = RequireResource("meeting", request.has_meeting()); !s.ok()) return s;
   auto id = ParseName("meeting.name", request.meeting().name(), kMeetings);
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
   return UpdateRecord<v1::Meeting>(
-      store_, options_.sync_writes, options_.now(), RecordKey::Meeting(*id), request.meeting(),
+      store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Meeting(*id), request.meeting(),
       request.update_mask(),
-      [&](v1::Meeting* m) { return ValidateMeeting("meeting", resolver, options_.limits, m); });
+      [&](v1::Meeting* m) {
+        if (auto s = ValidateMeeting("meeting", resolver, options_.limits, m); !s.ok()) return s;
+        return FillParticipantNames(store_, m);
+      });
 }
 
-absl::Status MeetingRecords::DeleteMeeting(const v1::DeleteMeetingRequest& request) {
+absl::Status MeetingRecords::DeleteMeeting(const v1::DeleteMeetingRequest& request, const CallContext& context) {
   auto id = ParseName("name", request.name(), kMeetings);
   if (!id.ok()) return id.status();
   return DeleteRecord<v1::Meeting>(
       store_, {.delete_children = request.force(), .sync = options_.sync_writes},
-      options_.now(), RecordKey::Meeting(*id), request.name(), request.etag());
+      options_.now(), context.actor, RecordKey::Meeting(*id), request.name(), request.etag());
 }
 
 absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
@@ -536,7 +666,7 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
 // Documents
 
 absl::StatusOr<v1::Document> MeetingRecords::CreateDocument(
-    const v1::CreateDocumentRequest& request) {
+    const v1::CreateDocumentRequest& request, const CallContext& context) {
   auto meeting_id = ParseName("parent", request.parent(), kMeetings);
   if (!meeting_id.ok()) return meeting_id.status();
   if (auto s = RequireResource("document", request.has_document()); !s.ok()) return s;
@@ -544,7 +674,7 @@ absl::StatusOr<v1::Document> MeetingRecords::CreateDocument(
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
   return CreateRecord<v1::Document>(
-      store_, options_.sync_writes, options_.now(), RecordKey::Document(*meeting_id, *id),
+      store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Document(*meeting_id, *id),
       FormatDocumentName(*meeting_id, *id), request.document(), [&](v1::Document* d) {
         // The meeting is locked with its document, so it cannot vanish now.
         auto meeting = store_->Get(RecordKey::Meeting(*meeting_id));
@@ -564,22 +694,22 @@ absl::StatusOr<v1::Document> MeetingRecords::GetDocument(const v1::GetDocumentRe
 }
 
 absl::StatusOr<v1::Document> MeetingRecords::UpdateDocument(
-    const v1::UpdateDocumentRequest& request) {
+    const v1::UpdateDocumentRequest& request, const CallContext& context) {
   if (auto s = RequireResource("document", request.has_document()); !s.ok()) return s;
   auto name = ParseDocumentName("document.name", request.document().name());
   if (!name.ok()) return name.status();
   auto resolver = Resolver();
   return UpdateRecord<v1::Document>(
-      store_, options_.sync_writes, options_.now(),
+      store_, options_.sync_writes, options_.now(), context.actor,
       RecordKey::Document(name->meeting_id, name->document_id), request.document(),
       request.update_mask(),
       [&](v1::Document* d) { return ValidateDocument("document", resolver, d); });
 }
 
-absl::Status MeetingRecords::DeleteDocument(const v1::DeleteDocumentRequest& request) {
+absl::Status MeetingRecords::DeleteDocument(const v1::DeleteDocumentRequest& request, const CallContext& context) {
   auto name = ParseDocumentName("name", request.name());
   if (!name.ok()) return name.status();
-  return DeleteRecord<v1::Document>(store_, {.sync = options_.sync_writes}, options_.now(),
+  return DeleteRecord<v1::Document>(store_, {.sync = options_.sync_writes}, options_.now(), context.actor,
                                     RecordKey::Document(name->meeting_id, name->document_id),
                                     request.name(), request.etag());
 }
@@ -617,6 +747,306 @@ absl::StatusOr<v1::ListDocumentsResponse> MeetingRecords::ListDocuments(
   }
   response.set_next_page_token(NextToken(page->next_after_id, fingerprint));
   return response;
+}
+
+}  // namespace meetings::domain
+
+namespace meetings::domain {
+
+absl::StatusOr<std::vector<std::string>> MeetingRecords::OrganizationScope(
+    std::string_view field, const std::string& name, bool include_subtree) {
+  auto org = ParseName(field, name, kOrganizations);
+  if (!org.ok()) return org.status();
+  if (auto s = Resolve(field, name, kOrganizations); !s.ok()) return s;
+  if (!include_subtree) return std::vector<std::string>{*org};
+  return store_->OrganizationSubtree(*org, options_.max_subtree_organizations);
+}
+
+// ---------------------------------------------------------------------------
+// Search
+
+absl::StatusOr<v1::SearchRecordsResponse> MeetingRecords::SearchRecords(
+    const v1::SearchRecordsRequest& request, const CallContext& context) {
+  constexpr int kDefaultPageSize = 20;
+  constexpr int kMaxPageSize = 100;
+  constexpr size_t kMaxWords = 16;
+  if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
+  const int page_size = request.page_size() == 0 ? kDefaultPageSize
+                                                 : std::min(request.page_size(), kMaxPageSize);
+  auto normalized = NormalizeText("query", request.query(), 1024);
+  if (!normalized.ok()) return normalized.status();
+  std::vector<std::string> words = SearchWords(*normalized);
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  if (words.empty()) return absl::InvalidArgumentError("query: needs at least one word");
+  if (words.size() > kMaxWords) {
+    return absl::InvalidArgumentError(absl::StrCat("query: at most ", kMaxWords, " words"));
+  }
+  absl::flat_hash_set<int> types;
+  for (int i = 0; i < request.types_size(); ++i) {
+    if (!v1::RecordType_IsValid(request.types(i)) ||
+        request.types(i) == v1::RECORD_TYPE_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat("types[", i, "]: not a record type"));
+    }
+    types.insert(request.types(i));
+  }
+  auto window = DayWindowOf(request);
+  if (!window.ok()) return window.status();
+  if (request.include_sub_organizations() && request.organization().empty()) {
+    return absl::InvalidArgumentError("include_sub_organizations: requires organization");
+  }
+  absl::flat_hash_set<std::string> scope;
+  if (!request.organization().empty()) {
+    auto ids = OrganizationScope("organization", request.organization(),
+                                 request.include_sub_organizations());
+    if (!ids.ok()) return ids.status();
+    scope.insert(ids->begin(), ids->end());
+  }
+  const uint64_t fingerprint = QueryFingerprint(request);
+  auto position = DecodeToken(request.page_token(), fingerprint);
+  if (!position.ok()) return position.status();
+  size_t offset = 0;
+  if (!position->empty() && !absl::SimpleAtoi(*position, &offset)) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+
+  // Every word must match: intersect the posting lists, summing weights.
+  struct Candidate {
+    RecordKey key;
+    int relevance = 0;
+    int64_t sort_micros = 0;
+    int matched = 0;
+  };
+  absl::flat_hash_map<std::string, Candidate> candidates;
+  const storage::StopCheck stop = [&context] { return context.CheckAlive(); };
+  for (size_t w = 0; w < words.size(); ++w) {
+    auto hits = store_->FindTerm(words[w], options_.max_search_hits, stop);
+    if (!hits.ok()) return hits.status();
+    for (auto& hit : *hits) {
+      const std::string encoded = hit.key.Encode();
+      if (w == 0) {
+        candidates[encoded] = Candidate{hit.key, static_cast<int>(hit.weight), hit.sort_micros, 1};
+      } else if (auto it = candidates.find(encoded); it != candidates.end() &&
+                                                     it->second.matched == static_cast<int>(w)) {
+        it->second.relevance += hit.weight;
+        it->second.matched += 1;
+      }
+    }
+  }
+
+  // Filters need the records; so does the response.
+  struct Found {
+    Candidate candidate;
+    RecordEnvelope record;
+  };
+  std::vector<Found> found;
+  for (auto& [encoded, c] : candidates) {
+    if (c.matched != static_cast<int>(words.size())) continue;
+    if (!types.empty() && !types.contains(RecordTypeOf(c.key.kind))) continue;
+    auto current = store_->Get(c.key);
+    if (!current.ok()) return current.status();
+    if (!current->record) continue;
+    // The meeting that dates and places a meeting or document.
+    const v1::Meeting* meeting = nullptr;
+    std::optional<RecordEnvelope> parent;
+    if (c.key.kind == RecordKind::kMeeting) {
+      meeting = &current->record->meeting();
+    } else if (c.key.kind == RecordKind::kDocument) {
+      auto p = store_->Get(RecordKey::Meeting(c.key.parent_id));
+      if (!p.ok()) return p.status();
+      parent = std::move(p->record);
+      if (parent) meeting = &parent->meeting();
+    }
+    if (window->active()) {
+      if (meeting == nullptr ||
+          !window->Overlaps(EpochDay(meeting->local_start_date()),
+                            EpochDay(meeting->local_end_date()))) {
+        continue;
+      }
+    }
+    if (!scope.empty()) {
+      bool in_scope = false;
+      if (c.key.kind == RecordKind::kOrganization) {
+        in_scope = scope.contains(c.key.id);
+      } else if (meeting != nullptr) {
+        auto involved = [&](const std::string& name) {
+          return name.size() > kOrganizations.size() + 1 &&
+                 scope.contains(name.substr(kOrganizations.size() + 1));
+        };
+        for (const auto& o : meeting->organizers()) in_scope = in_scope || involved(o);
+        for (const auto& o : meeting->participating_organizations()) in_scope = in_scope || involved(o);
+        for (const auto& site : meeting->sites()) in_scope = in_scope || involved(site.host_organization());
+        for (const auto& p : meeting->participants()) {
+          in_scope = in_scope || involved(p.on_behalf_of()) ||
+                     (p.has_group() && involved(p.group().organization()));
+        }
+      }
+      if (!in_scope) continue;
+    }
+    found.push_back(Found{c, *std::move(current->record)});
+  }
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    if (a.candidate.relevance != b.candidate.relevance) {
+      return a.candidate.relevance > b.candidate.relevance;
+    }
+    if (a.candidate.sort_micros != b.candidate.sort_micros) {
+      return a.candidate.sort_micros > b.candidate.sort_micros;
+    }
+    return a.candidate.key.Encode() < b.candidate.key.Encode();
+  });
+
+  v1::SearchRecordsResponse response;
+  response.set_total_size(static_cast<int32_t>(found.size()));
+  for (size_t i = offset; i < found.size() && i < offset + page_size; ++i) {
+    auto* result = response.add_results();
+    result->set_type(RecordTypeOf(found[i].candidate.key.kind));
+    result->set_relevance(found[i].candidate.relevance);
+    SetResource(found[i].record, result);
+    switch (found[i].record.resource_case()) {
+      case RecordEnvelope::kOrganization: result->set_name(found[i].record.organization().name()); break;
+      case RecordEnvelope::kPerson: result->set_name(found[i].record.person().name()); break;
+      case RecordEnvelope::kMeeting: result->set_name(found[i].record.meeting().name()); break;
+      case RecordEnvelope::kDocument: result->set_name(found[i].record.document().name()); break;
+      default: break;
+    }
+  }
+  if (offset + page_size < found.size()) {
+    response.set_next_page_token(EncodePageToken(fingerprint, absl::StrCat(offset + page_size)));
+  }
+  return response;
+}
+
+// ---------------------------------------------------------------------------
+// History
+
+absl::StatusOr<v1::ListRevisionsResponse> MeetingRecords::ListRevisions(
+    const v1::ListRevisionsRequest& request) {
+  auto key = RecordKeyOfName("name", request.name());
+  if (!key.ok()) return key.status();
+  auto page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  const uint64_t fingerprint = QueryFingerprint(request);
+  auto position = DecodeToken(request.page_token(), fingerprint);
+  if (!position.ok()) return position.status();
+  uint64_t before = 0;
+  if (!position->empty() && !absl::SimpleAtoi(*position, &before)) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  auto page = store_->ListRevisions(*key, before, *page_size);
+  if (!page.ok()) return page.status();
+  if (page->revisions.empty() && before == 0) return NotFound(request.name());
+  v1::ListRevisionsResponse response;
+  for (const auto& c : page->revisions) *response.add_revisions() = ToRevision(c);
+  if (page->next_before) {
+    response.set_next_page_token(EncodePageToken(fingerprint, absl::StrCat(*page->next_before)));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Revision> MeetingRecords::GetRevision(const v1::GetRevisionRequest& request) {
+  auto key = RecordKeyOfName("name", request.name());
+  if (!key.ok()) return key.status();
+  if (request.revision_id() == 0) return absl::InvalidArgumentError("revision_id: required");
+  auto revision = store_->GetRevision(*key, request.revision_id());
+  if (!revision.ok()) return revision.status();
+  if (!*revision) {
+    return absl::NotFoundError(absl::StrCat(request.name(), " has no revision ",
+                                            request.revision_id()));
+  }
+  return ToRevision(**revision);
+}
+
+// ---------------------------------------------------------------------------
+// Change feed
+
+absl::Status MeetingRecords::StreamChanges(
+    const v1::StreamChangesRequest& request, const CallContext& context,
+    const std::function<bool(const v1::StreamChangesResponse&)>& send) {
+  constexpr size_t kRowsPerRead = 512;
+  // How long one wait may last, so shutdown and cancellation are noticed.
+  const absl::Duration kWaitSlice = absl::Milliseconds(200);
+  auto window = DayWindowOf(request);
+  if (!window.ok()) return window.status();
+  if (request.include_sub_organizations() && request.organization().empty()) {
+    return absl::InvalidArgumentError("include_sub_organizations: requires organization");
+  }
+  absl::flat_hash_set<std::string> scope;
+  if (!request.organization().empty()) {
+    auto ids = OrganizationScope("organization", request.organization(),
+                                 request.include_sub_organizations());
+    if (!ids.ok()) return ids.status();
+    scope.insert(ids->begin(), ids->end());
+  }
+  const storage::ChangeSequencer& sequencer = store_->sequencer();
+  uint64_t position = request.start_at_head() ? sequencer.watermark() : request.after_sequence();
+  if (position > sequencer.watermark()) {
+    return absl::OutOfRangeError(absl::StrCat("after_sequence: ", position,
+                                              " is beyond the head of the feed (",
+                                              sequencer.watermark(), ")"));
+  }
+  if (position < store_->pruned_through()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "after_sequence: changes after ", position, " are no longer retained (kept from ",
+        store_->pruned_through() + 1,
+        "); resync: open a stream with start_at_head, list the records, then follow it"));
+  }
+  auto matches = [&](const storage::ChangeRecord& c) {
+    if (window->active() && (!c.has_days() || !window->Overlaps(c.first_day(), c.last_day()))) {
+      return false;
+    }
+    if (!scope.empty()) {
+      for (const auto& id : c.organization_ids()) {
+        if (scope.contains(id)) return true;
+      }
+      return false;
+    }
+    return true;
+  };
+
+  absl::Time last_sent = absl::InfinitePast();
+  if (request.start_at_head()) {
+    v1::StreamChangesResponse head;
+    head.set_resume_sequence(position);
+    if (!send(head)) return absl::OkStatus();
+    last_sent = absl::Now();
+  }
+  while (true) {
+    if (shutting_down_.load()) {
+      return absl::UnavailableError(absl::StrCat(
+          "server shutting down; reconnect with after_sequence ", position));
+    }
+    if (auto s = context.CheckAlive(); !s.ok()) return s;
+    const uint64_t head = sequencer.watermark();
+    if (head > position) {
+      auto page = store_->ReadChanges(position, head, kRowsPerRead);
+      if (!page.ok()) return page.status();
+      v1::StreamChangesResponse response;
+      for (const auto& c : page->changes) {
+        if (matches(c)) *response.add_changes() = ToChange(c);
+      }
+      response.set_resume_sequence(page->scanned_through);
+      position = page->scanned_through;
+      if (response.changes_size() > 0 || absl::Now() - last_sent >= options_.feed_heartbeat) {
+        if (!send(response)) return absl::OkStatus();
+        last_sent = absl::Now();
+      }
+      continue;
+    }
+    if (absl::Now() - last_sent >= options_.feed_heartbeat) {
+      v1::StreamChangesResponse heartbeat;
+      heartbeat.set_resume_sequence(position);
+      if (!send(heartbeat)) return absl::OkStatus();
+      last_sent = absl::Now();
+    }
+    sequencer.WaitBeyond(position, std::min(absl::Now() + kWaitSlice, context.deadline));
+  }
+}
+
+absl::Status MeetingRecords::RunRetention(absl::Time now) {
+  constexpr size_t kMaxChangesPerRun = 100000;
+  auto pruned = store_->PruneChanges(now - options_.change_retention, kMaxChangesPerRun);
+  if (!pruned.ok()) return pruned.status();
+  return store_->PruneRevisions(now - options_.revision_retention).status();
 }
 
 }  // namespace meetings::domain

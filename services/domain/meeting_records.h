@@ -5,7 +5,9 @@
 #define MEETINGS_SERVICES_DOMAIN_MEETING_RECORDS_H_
 
 #include <cstddef>
+#include <atomic>
 #include <functional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -26,6 +28,9 @@ struct CallContext {
   // Optional. Returns true once the caller has gone away; the scan then
   // stops with CANCELLED.
   std::function<bool()> is_cancelled;
+  // Who is calling, recorded with every write and shown in history and the
+  // change feed. Default "anonymous".
+  std::string actor = "anonymous";
 
   // OK, DEADLINE_EXCEEDED or CANCELLED.
   absl::Status CheckAlive() const;
@@ -44,6 +49,18 @@ struct MeetingRecordsOptions {
   bool sync_writes = false;
   // Limits on one record.
   RecordLimits limits;
+  // Default 7 days: how long the change feed keeps changes. A consumer
+  // further behind gets FAILED_PRECONDITION and must resync.
+  absl::Duration change_retention = absl::Hours(24 * 7);
+  // Default 365 days: how long old versions of records are kept (each
+  // record's newest version is always kept).
+  absl::Duration revision_retention = absl::Hours(24 * 365);
+  // Default 5s: a change stream with nothing to send sends an empty
+  // response this often, carrying its resume position.
+  absl::Duration feed_heartbeat = absl::Seconds(5);
+  // Default 10000: most records one search word may match before the
+  // search asks for more words or filters.
+  size_t max_search_hits = 10000;
   // Default absl::Now; tests pin the clock.
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
@@ -58,33 +75,73 @@ class MeetingRecords {
   // `store` must outlive this object.
   MeetingRecords(storage::RecordStore* store, MeetingRecordsOptions options);
 
-  absl::StatusOr<v1::Organization> CreateOrganization(const v1::CreateOrganizationRequest& request);
+  absl::StatusOr<v1::Organization> CreateOrganization(const v1::CreateOrganizationRequest& request,
+                                                      const CallContext& context = {});
   absl::StatusOr<v1::Organization> GetOrganization(const v1::GetOrganizationRequest& request);
-  absl::StatusOr<v1::Organization> UpdateOrganization(const v1::UpdateOrganizationRequest& request);
-  absl::Status DeleteOrganization(const v1::DeleteOrganizationRequest& request);
+  absl::StatusOr<v1::Organization> UpdateOrganization(const v1::UpdateOrganizationRequest& request,
+                                                      const CallContext& context = {});
+  absl::Status DeleteOrganization(const v1::DeleteOrganizationRequest& request,
+                                  const CallContext& context = {});
   absl::StatusOr<v1::ListOrganizationsResponse> ListOrganizations(
       const v1::ListOrganizationsRequest& request, const CallContext& context);
 
-  absl::StatusOr<v1::Person> CreatePerson(const v1::CreatePersonRequest& request);
+  absl::StatusOr<v1::Person> CreatePerson(const v1::CreatePersonRequest& request,
+                                          const CallContext& context = {});
   absl::StatusOr<v1::Person> GetPerson(const v1::GetPersonRequest& request);
-  absl::StatusOr<v1::Person> UpdatePerson(const v1::UpdatePersonRequest& request);
-  absl::Status DeletePerson(const v1::DeletePersonRequest& request);
+  absl::StatusOr<v1::Person> UpdatePerson(const v1::UpdatePersonRequest& request,
+                                          const CallContext& context = {});
+  absl::Status DeletePerson(const v1::DeletePersonRequest& request,
+                            const CallContext& context = {});
   absl::StatusOr<v1::ListPersonsResponse> ListPersons(const v1::ListPersonsRequest& request,
                                                       const CallContext& context);
 
-  absl::StatusOr<v1::Meeting> CreateMeeting(const v1::CreateMeetingRequest& request);
+  absl::StatusOr<v1::Meeting> CreateMeeting(const v1::CreateMeetingRequest& request,
+                                            const CallContext& context = {});
   absl::StatusOr<v1::Meeting> GetMeeting(const v1::GetMeetingRequest& request);
-  absl::StatusOr<v1::Meeting> UpdateMeeting(const v1::UpdateMeetingRequest& request);
-  absl::Status DeleteMeeting(const v1::DeleteMeetingRequest& request);
+  absl::StatusOr<v1::Meeting> UpdateMeeting(const v1::UpdateMeetingRequest& request,
+                                            const CallContext& context = {});
+  absl::Status DeleteMeeting(const v1::DeleteMeetingRequest& request,
+                             const CallContext& context = {});
   absl::StatusOr<v1::ListMeetingsResponse> ListMeetings(const v1::ListMeetingsRequest& request,
                                                         const CallContext& context);
 
-  absl::StatusOr<v1::Document> CreateDocument(const v1::CreateDocumentRequest& request);
+  absl::StatusOr<v1::Document> CreateDocument(const v1::CreateDocumentRequest& request,
+                                              const CallContext& context = {});
   absl::StatusOr<v1::Document> GetDocument(const v1::GetDocumentRequest& request);
-  absl::StatusOr<v1::Document> UpdateDocument(const v1::UpdateDocumentRequest& request);
-  absl::Status DeleteDocument(const v1::DeleteDocumentRequest& request);
+  absl::StatusOr<v1::Document> UpdateDocument(const v1::UpdateDocumentRequest& request,
+                                              const CallContext& context = {});
+  absl::Status DeleteDocument(const v1::DeleteDocumentRequest& request,
+                              const CallContext& context = {});
   absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(const v1::ListDocumentsRequest& request,
                                                           const CallContext& context);
+
+  // Diacritic- and case-insensitive search (see service.proto). Also
+  // RESOURCE_EXHAUSTED when a word matches more than max_search_hits records.
+  absl::StatusOr<v1::SearchRecordsResponse> SearchRecords(const v1::SearchRecordsRequest& request,
+                                                          const CallContext& context);
+
+  // History of a live or deleted record; NOT_FOUND when it never existed.
+  absl::StatusOr<v1::ListRevisionsResponse> ListRevisions(const v1::ListRevisionsRequest& request);
+  absl::StatusOr<v1::Revision> GetRevision(const v1::GetRevisionRequest& request);
+
+  // Runs one change stream until the caller goes away (CANCELLED), its
+  // deadline passes (DEADLINE_EXCEEDED), BeginShutdown() is called
+  // (UNAVAILABLE: reconnect with the last resume_sequence), or `send`
+  // returns false (OK). `send` is called from this thread only and may block
+  // (flow control): a slow consumer holds only its own stream back. Errors
+  // before the first response: INVALID_ARGUMENT, NOT_FOUND (filter
+  // organization), OUT_OF_RANGE (after_sequence beyond the head),
+  // FAILED_PRECONDITION (no longer retained).
+  absl::Status StreamChanges(const v1::StreamChangesRequest& request, const CallContext& context,
+                             const std::function<bool(const v1::StreamChangesResponse&)>& send);
+
+  // Applies the retention options at `now`: prunes the change feed and old
+  // versions. Safe to call concurrently with everything else.
+  absl::Status RunRetention(absl::Time now);
+
+  // Makes running change streams end with UNAVAILABLE within a fraction of a
+  // second, so a draining server is not held up by them. Irreversible.
+  void BeginShutdown() { shutting_down_.store(true); }
 
  private:
   // Resolves `{collection}/{id}` references against live records.
@@ -94,8 +151,14 @@ class MeetingRecords {
   absl::StatusOr<size_t> PageSize(int requested) const;
   ReferenceResolver Resolver();
 
+  // Organization ids of `name` (and its subtree when asked).
+  absl::StatusOr<std::vector<std::string>> OrganizationScope(std::string_view field,
+                                                             const std::string& name,
+                                                             bool include_subtree);
+
   storage::RecordStore* const store_;
   const MeetingRecordsOptions options_;
+  std::atomic<bool> shutting_down_{false};
 };
 
 }  // namespace meetings::domain

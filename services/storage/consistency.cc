@@ -12,7 +12,8 @@ namespace {
 
 constexpr size_t kMaxProblemTexts = 100;
 constexpr Table kDerivedTables[] = {Table::kMeetingsByDay, Table::kMeetingsByOrganization,
-                                    Table::kMeetingsByPerson, Table::kReferences};
+                                    Table::kMeetingsByPerson, Table::kReferences,
+                                    Table::kSearchTerms};
 
 void Report(ConsistencyReport* report, std::string problem) {
   ++report->problem_count;
@@ -36,6 +37,11 @@ std::optional<RecordKey> OwnerOf(Table table, std::string_view key) {
         return std::nullopt;
       }
       return RecordKey::Meeting(std::string(id));
+    }
+    case Table::kSearchTerms: {
+      RecordKey owner;
+      if (!reader.ReadId(&id) || !RecordKey::Decode(reader.rest(), &owner)) return std::nullopt;
+      return owner;
     }
     case Table::kReferences: {
       uint8_t kind;

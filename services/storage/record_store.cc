@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "absl/time/civil_time.h"
 #include "services/storage/key_codec.h"
 
@@ -21,6 +22,7 @@ using meetings::v1::Organization;
 
 constexpr uint32_t kFormatVersion = 1;
 constexpr std::string_view kFormatVersionKey = "format_version";
+constexpr std::string_view kPrunedThroughKey = "changes_pruned_through";
 // How many rows a scan walks between two StopChecks.
 constexpr int kRowsPerStopCheck = 32;
 
@@ -155,6 +157,60 @@ std::string ReferencePrefix(RecordKind target_kind, std::string_view target_id) 
   return out;
 }
 
+std::string EncodeSequence(uint64_t sequence) {
+  std::string out;
+  AppendUint64(&out, sequence);
+  return out;
+}
+
+std::string RevisionKey(const std::string& record_key, uint64_t revision) {
+  std::string out = record_key;
+  AppendUint64(&out, revision);
+  return out;
+}
+
+int64_t Micros(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1000000 + t.nanos() / 1000;
+}
+
+// The resource's name and creation time, whatever its kind.
+std::string_view NameOf(const RecordEnvelope& e) {
+  switch (e.resource_case()) {
+    case RecordEnvelope::kOrganization: return e.organization().name();
+    case RecordEnvelope::kPerson: return e.person().name();
+    case RecordEnvelope::kMeeting: return e.meeting().name();
+    case RecordEnvelope::kDocument: return e.document().name();
+    default: return {};
+  }
+}
+int64_t CreateMicrosOf(const RecordEnvelope& e) {
+  switch (e.resource_case()) {
+    case RecordEnvelope::kOrganization: return Micros(e.organization().create_time());
+    case RecordEnvelope::kPerson: return Micros(e.person().create_time());
+    case RecordEnvelope::kMeeting: return Micros(e.meeting().create_time());
+    case RecordEnvelope::kDocument: return Micros(e.document().create_time());
+    default: return 0;
+  }
+}
+const google::protobuf::Timestamp& UpdateTimeOf(const RecordEnvelope& e) {
+  switch (e.resource_case()) {
+    case RecordEnvelope::kOrganization: return e.organization().update_time();
+    case RecordEnvelope::kPerson: return e.person().update_time();
+    case RecordEnvelope::kMeeting: return e.meeting().update_time();
+    case RecordEnvelope::kDocument: return e.document().update_time();
+    default: return google::protobuf::Timestamp::default_instance();
+  }
+}
+
+absl::StatusOr<ChangeRecord> ParseChange(std::string_view bytes) {
+  ChangeRecord change;
+  if (!change.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
+      change.format_version() != kFormatVersion) {
+    return absl::DataLossError("record store: unreadable change record");
+  }
+  return change;
+}
+
 absl::StatusOr<RecordEnvelope> ParseEnvelope(std::string_view bytes) {
   RecordEnvelope envelope;
   if (!envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -254,6 +310,20 @@ std::vector<IndexRow> IndexRowsFor(const RecordKey& key,
   for (const auto& [kind, id] : ReferencesOf(record)) {
     rows.push_back({Table::kReferences, ReferencePrefix(kind, id) + source, ""});
   }
+  if (!record.search_terms().empty()) {
+    const int64_t sort_micros = record.resource_case() == RecordEnvelope::kMeeting
+                                    ? StartMicros(record.meeting())
+                                    : CreateMicrosOf(record);
+    for (const SearchTerm& term : record.search_terms()) {
+      std::string key;
+      AppendId(&key, term.term());
+      key += source;
+      std::string value;
+      AppendUint8(&value, static_cast<uint8_t>(std::min<uint32_t>(term.weight(), 255)));
+      AppendInt64(&value, sort_micros);
+      rows.push_back({Table::kSearchTerms, std::move(key), std::move(value)});
+    }
+  }
   if (record.resource_case() == RecordEnvelope::kMeeting) {
     const Meeting& meeting = record.meeting();
     const StoredDays days = MeetingDays(meeting);
@@ -301,7 +371,29 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(KvStore* kv) {
       return status;
     }
   }
-  return std::unique_ptr<RecordStore>(new RecordStore(kv));
+  uint64_t last_sequence = 0;
+  {
+    auto it = kv->Scan(Table::kChanges, {"", "", /*reverse=*/true});
+    if (it->Valid()) {
+      KeyReader reader(it->key());
+      if (!reader.ReadUint64(&last_sequence) || !reader.done()) {
+        return absl::DataLossError("record store: malformed change key");
+      }
+    } else if (!it->status().ok()) {
+      return it->status();
+    }
+  }
+  uint64_t pruned_through = 0;
+  auto pruned = kv->Get(Table::kMeta, kPrunedThroughKey);
+  if (!pruned.ok()) return pruned.status();
+  if (pruned->has_value()) {
+    KeyReader reader(**pruned);
+    if (!reader.ReadUint64(&pruned_through)) {
+      return absl::DataLossError("record store: unreadable pruning mark");
+    }
+    last_sequence = std::max(last_sequence, pruned_through);
+  }
+  return std::unique_ptr<RecordStore>(new RecordStore(kv, last_sequence, pruned_through));
 }
 
 absl::StatusOr<CurrentRecord> RecordStore::Get(const RecordKey& key) {
@@ -353,7 +445,7 @@ absl::Status RecordStore::AddIndexDelta(
 
 absl::Status RecordStore::AddChildDeletes(const RecordKey& meeting,
                                           const Tombstone& meeting_tombstone,
-                                          KvBatch* batch) {
+                                          KvBatch* batch, std::vector<ChangeRecord>* changes) {
   std::string prefix;
   AppendUint8(&prefix, static_cast<uint8_t>(RecordKind::kDocument));
   AppendId(&prefix, meeting.id);
@@ -374,6 +466,10 @@ absl::Status RecordStore::AddChildDeletes(const RecordKey& meeting,
     tombstone.set_uid(envelope->document().uid());
     *tombstone.mutable_delete_time() = meeting_tombstone.delete_time();
     tombstone.set_last_revision(envelope->revision());
+    tombstone.set_actor(meeting_tombstone.actor());
+    auto change = MakeChange(child, *envelope, MutationResult::Delete(tombstone));
+    if (!change.ok()) return change.status();
+    changes->push_back(*std::move(change));
     batch->Delete(Table::kRecords, std::string(it->key()));
     batch->Put(Table::kTombstones, std::string(it->key()),
                tombstone.SerializeAsString());
@@ -418,6 +514,8 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
   if (!result.ok()) return result.status();
 
   KvBatch batch;
+  // Changes in feed order: a forced meeting delete lists its documents first.
+  std::vector<ChangeRecord> changes;
   if (result->action == MutationResult::Action::kPut) {
     result->record.set_format_version(kFormatVersion);
     if (auto s = AddIndexDelta(key, current->record, result->record, &batch);
@@ -460,7 +558,7 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
             "the meeting still has documents; delete them first or set force");
       }
       if (has_documents) {
-        if (auto s = AddChildDeletes(key, result->tombstone, &batch); !s.ok()) {
+        if (auto s = AddChildDeletes(key, result->tombstone, &batch, &changes); !s.ok()) {
           return s;
         }
       }
@@ -472,10 +570,230 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
     batch.Delete(Table::kRecords, encoded);
     batch.Put(Table::kTombstones, encoded, result->tombstone.SerializeAsString());
   }
-  if (auto s = kv_->Write(batch, WriteOptions{.sync = options.sync}); !s.ok()) {
-    return s;
+  auto change = MakeChange(key, current->record, *result);
+  if (!change.ok()) return change.status();
+  changes.push_back(*std::move(change));
+
+  // Numbers are taken last and settled right after the write, so the
+  // watermark waits only for writes that are about to commit.
+  const uint64_t first = sequencer_.Allocate(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    ChangeRecord& c = changes[i];
+    c.set_sequence(first + i);
+    const std::string bytes = c.SerializeAsString();
+    batch.Put(Table::kChanges, EncodeSequence(c.sequence()), bytes);
+    batch.Put(Table::kRevisions, RevisionKey(c.record_key(), c.revision()), bytes);
   }
+  const absl::Status written = kv_->Write(batch, WriteOptions{.sync = options.sync});
+  sequencer_.Finish(first, changes.size());
+  if (!written.ok()) return written;
   return result;
+}
+
+absl::StatusOr<ChangeRecord> RecordStore::MakeChange(const RecordKey& key,
+                                                     const std::optional<RecordEnvelope>& before,
+                                                     const MutationResult& result) {
+  ChangeRecord change;
+  change.set_format_version(kFormatVersion);
+  change.set_record_key(key.Encode());
+  if (result.action == MutationResult::Action::kPut) {
+    change.set_type(before ? meetings::v1::UPDATED : meetings::v1::CREATED);
+    *change.mutable_record() = result.record;
+    *change.mutable_commit_time() = UpdateTimeOf(result.record);
+    change.set_actor(result.record.actor());
+    change.set_name(std::string(NameOf(result.record)));
+    change.set_revision(result.record.revision());
+  } else {
+    change.set_type(meetings::v1::DELETED);
+    if (before) *change.mutable_record() = *before;
+    *change.mutable_commit_time() = result.tombstone.delete_time();
+    change.set_actor(result.tombstone.actor());
+    change.set_name(result.tombstone.name());
+    change.set_revision(result.tombstone.last_revision() + 1);
+  }
+
+  // Filter keys over both versions, so a record leaving a filter is seen.
+  std::vector<const RecordEnvelope*> versions;
+  if (before) versions.push_back(&*before);
+  if (result.action == MutationResult::Action::kPut) versions.push_back(&result.record);
+  std::optional<RecordEnvelope> parent_meeting;
+  if (key.kind == RecordKind::kDocument) {
+    // The meeting is locked with its document; its keys stand for both.
+    auto meeting = Get(RecordKey::Meeting(key.parent_id));
+    if (!meeting.ok()) return meeting.status();
+    parent_meeting = std::move(meeting->record);
+    versions.clear();
+    if (parent_meeting) versions.push_back(&*parent_meeting);
+  }
+  absl::flat_hash_set<std::string> orgs;
+  for (const RecordEnvelope* v : versions) {
+    if (v->resource_case() == RecordEnvelope::kMeeting) {
+      for (auto& id : MeetingOrganizationIds(v->meeting())) orgs.insert(std::move(id));
+      const StoredDays days = MeetingDays(v->meeting());
+      change.set_first_day(change.has_days() ? std::min(change.first_day(), days.first)
+                                             : days.first);
+      change.set_last_day(change.has_days() ? std::max(change.last_day(), days.last)
+                                            : days.last);
+      change.set_has_days(true);
+    } else if (v->resource_case() == RecordEnvelope::kOrganization) {
+      orgs.insert(key.id);
+    }
+  }
+  if (key.kind == RecordKind::kOrganization) orgs.insert(key.id);
+  std::vector<std::string> sorted(orgs.begin(), orgs.end());
+  std::sort(sorted.begin(), sorted.end());
+  for (auto& id : sorted) change.add_organization_ids(std::move(id));
+  return change;
+}
+
+uint64_t RecordStore::pruned_through() const {
+  absl::MutexLock lock(&prune_mu_);
+  return pruned_through_;
+}
+
+absl::StatusOr<ChangePage> RecordStore::ReadChanges(uint64_t after, uint64_t up_to,
+                                                    size_t max_rows) {
+  if (after < pruned_through()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "changes after sequence ", after, " are no longer retained (kept from ",
+        pruned_through() + 1, "); resync: open a stream with start_at_head, list the "
+        "records, then follow the stream"));
+  }
+  ChangePage page;
+  page.scanned_through = after;
+  if (up_to <= after) return page;
+  auto it = kv_->Scan(Table::kChanges,
+                      {EncodeSequence(after + 1), EncodeSequence(up_to + 1), false});
+  size_t rows = 0;
+  for (; it->Valid() && rows < max_rows; it->Next(), ++rows) {
+    auto change = ParseChange(it->value());
+    if (!change.ok()) return change.status();
+    page.scanned_through = change->sequence();
+    page.changes.push_back(*std::move(change));
+  }
+  if (!it->status().ok()) return it->status();
+  if (!it->Valid()) page.scanned_through = up_to;
+  // Retention may have run while we read: rows it removed would be a gap.
+  if (after < pruned_through()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "changes after sequence ", after, " were pruned while reading; resync"));
+  }
+  return page;
+}
+
+absl::StatusOr<uint64_t> RecordStore::PruneChanges(absl::Time older_than, size_t max_rows) {
+  const int64_t cutoff = absl::ToUnixMicros(older_than);
+  KvBatch batch;
+  uint64_t last_deleted = 0;
+  uint64_t deleted = 0;
+  const uint64_t newest = sequencer_.watermark();
+  auto it = kv_->Scan(Table::kChanges, {"", EncodeSequence(newest), false});
+  for (; it->Valid() && deleted < max_rows; it->Next()) {
+    auto change = ParseChange(it->value());
+    if (!change.ok()) return change.status();
+    if (Micros(change->commit_time()) >= cutoff) break;
+    batch.Delete(Table::kChanges, std::string(it->key()));
+    last_deleted = change->sequence();
+    ++deleted;
+  }
+  if (!it->status().ok()) return it->status();
+  if (deleted == 0) return 0;
+  absl::MutexLock lock(&prune_mu_);
+  batch.Put(Table::kMeta, std::string(kPrunedThroughKey), EncodeSequence(last_deleted));
+  if (auto s = kv_->Write(batch, WriteOptions{}); !s.ok()) return s;
+  pruned_through_ = std::max(pruned_through_, last_deleted);
+  return deleted;
+}
+
+absl::StatusOr<RevisionPage> RecordStore::ListRevisions(const RecordKey& key,
+                                                        uint64_t before_revision,
+                                                        size_t limit) {
+  const std::string prefix = key.Encode();
+  ScanRange range{prefix, PrefixSuccessor(prefix), true};
+  if (before_revision > 0) range.upper = RevisionKey(prefix, before_revision);
+  RevisionPage page;
+  auto it = kv_->Scan(Table::kRevisions, range);
+  for (; it->Valid(); it->Next()) {
+    auto change = ParseChange(it->value());
+    if (!change.ok()) return change.status();
+    if (page.revisions.size() == limit) {
+      page.next_before = page.revisions.back().revision();
+      break;
+    }
+    page.revisions.push_back(*std::move(change));
+  }
+  if (!it->status().ok()) return it->status();
+  return page;
+}
+
+absl::StatusOr<std::optional<ChangeRecord>> RecordStore::GetRevision(const RecordKey& key,
+                                                                     uint64_t revision) {
+  auto bytes = kv_->Get(Table::kRevisions, RevisionKey(key.Encode(), revision));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::optional<ChangeRecord>();
+  auto change = ParseChange(**bytes);
+  if (!change.ok()) return change.status();
+  return std::optional<ChangeRecord>(*std::move(change));
+}
+
+absl::StatusOr<uint64_t> RecordStore::PruneRevisions(absl::Time older_than) {
+  const int64_t cutoff = absl::ToUnixMicros(older_than);
+  KvBatch batch;
+  uint64_t deleted = 0;
+  // Rows come grouped by record, oldest version first; a version is kept
+  // when it is the newest of its record.
+  std::string pending_key;
+  std::string pending_record;
+  auto it = kv_->Scan(Table::kRevisions, {});
+  for (; it->Valid(); it->Next()) {
+    const std::string key(it->key());
+    const std::string record = key.substr(0, key.size() - 8);
+    if (!pending_key.empty() && pending_record == record) {
+      batch.Delete(Table::kRevisions, pending_key);  // an older version of the same record
+      ++deleted;
+    }
+    pending_key.clear();
+    auto change = ParseChange(it->value());
+    if (!change.ok()) return change.status();
+    if (Micros(change->commit_time()) < cutoff) {
+      pending_key = key;
+      pending_record = record;
+    }
+  }
+  if (!it->status().ok()) return it->status();
+  if (deleted > 0) {
+    if (auto s = kv_->Write(batch, WriteOptions{}); !s.ok()) return s;
+  }
+  return deleted;
+}
+
+absl::StatusOr<std::vector<SearchHit>> RecordStore::FindTerm(std::string_view term,
+                                                             size_t max_hits,
+                                                             const StopCheck& stop_check) {
+  std::string prefix;
+  AppendId(&prefix, term);
+  std::vector<SearchHit> hits;
+  int rows = 0;
+  auto it = kv_->Scan(Table::kSearchTerms, {prefix, PrefixSuccessor(prefix), false});
+  for (; it->Valid(); it->Next()) {
+    if (auto s = CheckStop(stop_check, &rows); !s.ok()) return s;
+    if (hits.size() == max_hits) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "query: the word \"", std::string(term), "\" matches more than ", max_hits,
+          " records; add words or filters"));
+    }
+    SearchHit hit;
+    KeyReader value(it->value());
+    uint8_t weight = 0;
+    if (!RecordKey::Decode(it->key().substr(prefix.size()), &hit.key) ||
+        !value.ReadUint8(&weight) || !value.ReadInt64(&hit.sort_micros)) {
+      return absl::DataLossError("record store: malformed search row");
+    }
+    hit.weight = weight;
+    hits.push_back(std::move(hit));
+  }
+  if (!it->status().ok()) return it->status();
+  return hits;
 }
 
 absl::StatusOr<RecordPage> RecordStore::List(

@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "services/storage/change_sequencer.h"
 #include "services/storage/kv_store.h"
 #include "services/storage/lock_table.h"
 #include "services/storage/record_envelope.pb.h"
@@ -148,6 +149,32 @@ struct MeetingPage {
   std::optional<std::string> next_position;
 };
 
+// A stretch of the change feed.
+struct ChangePage {
+  // Committed changes in sequence order.
+  std::vector<ChangeRecord> changes;
+  // Every sequence up to here was read (the last change's, or further when
+  // the scan reached `up_to`).
+  uint64_t scanned_through = 0;
+};
+
+// A page of a record's versions, newest first.
+struct RevisionPage {
+  std::vector<ChangeRecord> revisions;
+  // Set when older versions follow: pass it as `before_revision`.
+  std::optional<uint64_t> next_before;
+};
+
+// One record holding a search term.
+struct SearchHit {
+  RecordKey key;
+  // The term's weight in that record.
+  uint32_t weight = 0;
+  // Meeting start (meetings) or creation time, in microseconds: the
+  // tie-break after relevance.
+  int64_t sort_micros = 0;
+};
+
 // A page of records listed in key order.
 struct RecordPage {
   std::vector<RecordEnvelope> records;
@@ -208,11 +235,51 @@ class RecordStore {
   // errors.
   absl::StatusOr<MeetingPage> QueryMeetings(const MeetingQuery& query);
 
+  // --- Change feed -------------------------------------------------------
+
+  // Returns committed changes with sequence in (after, up_to], reading at
+  // most `max_rows` rows. REQUIRES: up_to <= sequencer().watermark(), so no
+  // change below `up_to` can still appear. FAILED_PRECONDITION when `after`
+  // is older than what retention kept (pruned_through()).
+  absl::StatusOr<ChangePage> ReadChanges(uint64_t after, uint64_t up_to, size_t max_rows);
+  // Sequence numbers and the committed watermark.
+  const ChangeSequencer& sequencer() const { return sequencer_; }
+  // Every change at or below this sequence was deleted by retention.
+  uint64_t pruned_through() const;
+  // Deletes changes committed before `older_than`, oldest first, at most
+  // `max_rows`, never the newest one. Returns how many were deleted.
+  absl::StatusOr<uint64_t> PruneChanges(absl::Time older_than, size_t max_rows);
+
+  // --- History -----------------------------------------------------------
+
+  // Versions of a record (live or deleted), newest first, starting below
+  // `before_revision` (0: from the newest).
+  absl::StatusOr<RevisionPage> ListRevisions(const RecordKey& key, uint64_t before_revision,
+                                             size_t limit);
+  // One version, or nullopt when there is no such version (or it was pruned).
+  absl::StatusOr<std::optional<ChangeRecord>> GetRevision(const RecordKey& key,
+                                                          uint64_t revision);
+  // Deletes versions written before `older_than`, keeping each record's
+  // newest version. Returns how many were deleted.
+  absl::StatusOr<uint64_t> PruneRevisions(absl::Time older_than);
+
+  // --- Search ------------------------------------------------------------
+
+  // Records holding the folded `term`. RESOURCE_EXHAUSTED past `max_hits`.
+  absl::StatusOr<std::vector<SearchHit>> FindTerm(std::string_view term, size_t max_hits,
+                                                  const StopCheck& stop_check);
+
   // The store underneath, for tests and consistency checks.
   KvStore* kv() const { return kv_; }
 
  private:
-  explicit RecordStore(KvStore* kv) : kv_(kv) {}
+  RecordStore(KvStore* kv, uint64_t last_sequence, uint64_t pruned_through)
+      : kv_(kv), sequencer_(last_sequence), pruned_through_(pruned_through) {}
+
+  // The change record of one write, with its filter keys.
+  absl::StatusOr<ChangeRecord> MakeChange(const RecordKey& key,
+                                          const std::optional<RecordEnvelope>& before,
+                                          const MutationResult& result);
 
   absl::Status AddIndexDelta(const RecordKey& key,
                              const std::optional<RecordEnvelope>& before,
@@ -220,13 +287,16 @@ class RecordStore {
                              KvBatch* batch);
   absl::Status AddChildDeletes(const RecordKey& meeting,
                                const Tombstone& meeting_tombstone,
-                               KvBatch* batch);
+                               KvBatch* batch, std::vector<ChangeRecord>* changes);
 
   KvStore* const kv_;
   LockTable locks_;
   // Shared by meeting and document writers, exclusive for organization and
   // person writers (see Mutate()).
   absl::Mutex referable_mu_;
+  ChangeSequencer sequencer_;
+  mutable absl::Mutex prune_mu_;
+  uint64_t pruned_through_ ABSL_GUARDED_BY(prune_mu_);
 };
 
 // The rows a record contributes to the index and reference tables, as

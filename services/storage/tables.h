@@ -32,6 +32,12 @@ enum class Table : uint8_t {
   // Reverse references: which records point at an organization or person,
   // so a referenced record cannot be deleted.
   kReferences = 6,
+  // The change feed: one row per committed write, by sequence number.
+  kChanges = 7,
+  // Every version of every record, by record and revision.
+  kRevisions = 8,
+  // Folded search terms -> records containing them.
+  kSearchTerms = 9,
 };
 
 struct TableInfo {
@@ -40,7 +46,7 @@ struct TableInfo {
   std::string_view name;
 };
 
-inline constexpr std::array<TableInfo, 7> kTables = {{
+inline constexpr std::array<TableInfo, 10> kTables = {{
     {Table::kMeta, "default"},
     {Table::kRecords, "records"},
     {Table::kTombstones, "tombstones"},
@@ -48,6 +54,9 @@ inline constexpr std::array<TableInfo, 7> kTables = {{
     {Table::kMeetingsByOrganization, "meetings_by_organization"},
     {Table::kMeetingsByPerson, "meetings_by_person"},
     {Table::kReferences, "references"},
+    {Table::kChanges, "changes"},
+    {Table::kRevisions, "revisions"},
+    {Table::kSearchTerms, "search_terms"},
 }};
 
 inline constexpr std::string_view TableName(Table table) {

@@ -44,7 +44,7 @@ class StoreFixture : public ::testing::Test {
     auto store = storage::RecordStore::Open(kv_.get());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    core_ = std::make_unique<domain::MeetingRecords>(store_.get(), domain::MeetingRecordsOptions{});
+    core_ = std::make_unique<domain::MeetingRecords>(store_.get(), core_options_);
   }
   void Close() {
     core_.reset();
@@ -144,6 +144,8 @@ class StoreFixture : public ::testing::Test {
   }
 
   std::string dir_;
+  // Options of the domain core; change them, then Close() and Open().
+  domain::MeetingRecordsOptions core_options_;
   std::unique_ptr<storage::RocksDbKvStore> kv_;
   std::unique_ptr<storage::RecordStore> store_;
   std::unique_ptr<domain::MeetingRecords> core_;
