@@ -100,12 +100,17 @@ void LoadSeed(v1::MeetingRecords::Stub* stub) {
 }
 
 // The meeting the seed files describe: file 07, with the later updates
-// applied the way the server applies an update mask.
+// applied the way the server applies an update mask, and each registered
+// participant named as their person record was then.
 v1::Meeting ExpectedSeedMeeting() {
   v1::Meeting expected;
+  std::map<std::string, std::string> full_names;
   for (const auto& file : SeedFiles()) {
     const std::string name = file.filename().string();
-    if (name.find("_CreateMeeting_") != std::string::npos) {
+    if (name.find("_CreatePerson_") != std::string::npos) {
+      auto person = FromJson<v1::CreatePersonRequest>(ReadFile(file));
+      full_names["persons/" + person.person_id()] = person.person().full_name();
+    } else if (name.find("_CreateMeeting_") != std::string::npos) {
       expected = FromJson<v1::CreateMeetingRequest>(ReadFile(file)).meeting();
     } else if (name.find("_UpdateMeeting_") != std::string::npos) {
       auto update = FromJson<v1::UpdateMeetingRequest>(ReadFile(file));
@@ -121,6 +126,9 @@ v1::Meeting ExpectedSeedMeeting() {
       google::protobuf::util::FieldMaskUtil::MergeMessageTo(update.meeting(), update.update_mask(),
                                                             options, &expected);
     }
+  }
+  for (auto& p : *expected.mutable_participants()) {
+    if (p.has_person() && p.display_name().empty()) p.set_display_name(full_names[p.person()]);
   }
   return expected;
 }
