@@ -3,46 +3,11 @@
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "services/api/call.h"
 #include "services/api/status.h"
 
 namespace meetings::api {
-namespace {
-
 using Reactor = grpc::ServerUnaryReactor;
-
-// Until callers authenticate, a change is attributed to the caller's
-// address (without the port, which changes with every connection).
-std::string ActorOf(const std::string& peer) {
-  const size_t port = peer.rfind(':');
-  return "unauthenticated:" + (port == std::string::npos ? peer : peer.substr(0, port));
-}
-
-template <typename ServerContext>
-domain::CallContext ContextOf(ServerContext* ctx) {
-  domain::CallContext context;
-  context.deadline = absl::FromChrono(ctx->deadline());
-  context.is_cancelled = [ctx] { return ctx->IsCancelled(); };
-  context.actor = ActorOf(ctx->peer());
-  return context;
-}
-
-// Finishes the call with `result`, moving a value into `response`.
-template <typename Response>
-Reactor* Finish(grpc::CallbackServerContext* ctx, absl::StatusOr<Response> result,
-                Response* response) {
-  Reactor* reactor = ctx->DefaultReactor();
-  if (result.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(result.status()));
-  return reactor;
-}
-
-Reactor* Finish(grpc::CallbackServerContext* ctx, const absl::Status& status) {
-  Reactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
-}  // namespace
 
 // Organizations
 Reactor* MeetingRecordsService::CreateOrganization(Ctx* ctx, const v1::CreateOrganizationRequest* req,

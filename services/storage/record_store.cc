@@ -998,4 +998,55 @@ absl::StatusOr<MeetingPage> RecordStore::QueryMeetings(const MeetingQuery& query
   return page;
 }
 
+absl::StatusOr<RecordStore::RebuildStats> RecordStore::RebuildDerivedRows(
+    const StopCheck& stop_check) {
+  constexpr size_t kOpsPerBatch = 4096;
+  // Every writer holds referable_mu_ (shared or exclusive) while it runs.
+  absl::MutexLock exclude_writers(&referable_mu_);
+  RebuildStats stats;
+  int rows = 0;
+  auto flush = [&](KvBatch* batch) -> absl::Status {
+    if (batch->empty()) return absl::OkStatus();
+    absl::Status s = kv_->Write(*batch, WriteOptions{});
+    *batch = KvBatch();
+    return s;
+  };
+  KvBatch batch;
+  for (Table table : {Table::kMeetingsByDay, Table::kMeetingsByOrganization,
+                      Table::kMeetingsByPerson, Table::kReferences, Table::kSearchTerms}) {
+    auto it = kv_->Scan(table, {});
+    for (; it->Valid(); it->Next()) {
+      if (auto s = CheckStop(stop_check, &rows); !s.ok()) return s;
+      batch.Delete(table, std::string(it->key()));
+      ++stats.rows_deleted;
+      if (batch.ops().size() >= kOpsPerBatch) {
+        if (auto s = flush(&batch); !s.ok()) return s;
+      }
+    }
+    if (!it->status().ok()) return it->status();
+  }
+  if (auto s = flush(&batch); !s.ok()) return s;
+  auto records = kv_->Scan(Table::kRecords, {});
+  for (; records->Valid(); records->Next()) {
+    if (auto s = CheckStop(stop_check, &rows); !s.ok()) return s;
+    RecordKey key;
+    if (!RecordKey::Decode(records->key(), &key)) {
+      return absl::DataLossError("record store: malformed record key");
+    }
+    auto envelope = ParseEnvelope(records->value());
+    if (!envelope.ok()) return envelope.status();
+    ++stats.records;
+    for (IndexRow& row : IndexRowsFor(key, *envelope)) {
+      batch.Put(row.table, std::move(row.key), std::move(row.value));
+      ++stats.rows_written;
+    }
+    if (batch.ops().size() >= kOpsPerBatch) {
+      if (auto s = flush(&batch); !s.ok()) return s;
+    }
+  }
+  if (!records->status().ok()) return records->status();
+  if (auto s = flush(&batch); !s.ok()) return s;
+  return stats;
+}
+
 }  // namespace meetings::storage

@@ -269,6 +269,19 @@ class RecordStore {
   absl::StatusOr<std::vector<SearchHit>> FindTerm(std::string_view term, size_t max_hits,
                                                   const StopCheck& stop_check);
 
+  // --- Repair ------------------------------------------------------------
+
+  struct RebuildStats {
+    uint64_t records = 0;
+    uint64_t rows_deleted = 0;
+    uint64_t rows_written = 0;
+  };
+  // Deletes every index, reference and search row and writes them again from
+  // the records. Every writer waits until it is done; readers may miss index
+  // rows meanwhile. Errors: the StopCheck's status, store errors (the rows
+  // written so far stay; run it again).
+  absl::StatusOr<RebuildStats> RebuildDerivedRows(const StopCheck& stop_check = nullptr);
+
   // The store underneath, for tests and consistency checks.
   KvStore* kv() const { return kv_; }
 
