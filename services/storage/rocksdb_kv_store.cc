@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/env.h"
@@ -17,6 +18,7 @@
 #include "rocksdb/slice.h"
 #include "rocksdb/status.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/write_batch.h"
 
 namespace meetings::storage {
@@ -281,6 +283,29 @@ absl::StatusOr<std::optional<std::string>> RocksDbKvStore::Get(
   return std::optional<std::string>(value.ToString());
 }
 
+absl::StatusOr<RocksDbStats> RocksDbKvStore::Stats() const {
+  if (rep_->db == nullptr) {
+    return absl::FailedPreconditionError("RocksDbKvStore is closed");
+  }
+  // Sums one integer property over every column family; a family that
+  // cannot report it adds nothing.
+  auto sum = [this](const std::string& property) {
+    uint64_t total = 0;
+    for (rocksdb::ColumnFamilyHandle* handle : rep_->handles) {
+      uint64_t value = 0;
+      if (rep_->db->GetIntProperty(handle, property, &value)) total += value;
+    }
+    return total;
+  };
+  RocksDbStats stats;
+  stats.live_data_bytes = sum(rocksdb::DB::Properties::kEstimateLiveDataSize);
+  stats.pending_compaction_bytes =
+      sum(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+  stats.sst_files_bytes = sum(rocksdb::DB::Properties::kTotalSstFilesSize);
+  stats.memtable_bytes = sum(rocksdb::DB::Properties::kCurSizeAllMemTables);
+  return stats;
+}
+
 std::unique_ptr<KvIterator> RocksDbKvStore::Scan(Table table,
                                                  const ScanRange& range) {
   if (rep_->db == nullptr) {
@@ -321,6 +346,86 @@ absl::Status RocksDbKvStore::Write(const KvBatch& batch,
   rocksdb::WriteOptions write_options;
   write_options.sync = options.sync;
   return FromRocksDb(rep_->db->Write(write_options, &write_batch));
+}
+
+namespace {
+
+BackupInfo ToBackupInfo(const rocksdb::BackupInfo& info) {
+  BackupInfo out;
+  out.backup_id = info.backup_id;
+  out.create_time = absl::FromUnixSeconds(info.timestamp);
+  out.size_bytes = info.size;
+  out.file_count = info.number_files;
+  return out;
+}
+
+// Two backup engines must not work in one directory at once.
+absl::Mutex backup_mu(absl::kConstInit);
+
+}  // namespace
+
+absl::StatusOr<BackupInfo> RocksDbKvStore::CreateBackup(const std::string& backup_dir) {
+  if (rep_->db == nullptr) return absl::FailedPreconditionError("rocksdb: store is closed");
+  absl::MutexLock lock(&backup_mu);
+  rocksdb::BackupEngine* raw = nullptr;
+  if (auto s = FromRocksDb(rocksdb::BackupEngine::Open(rocksdb::BackupEngineOptions(backup_dir),
+                                                       rocksdb::Env::Default(), &raw));
+      !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  rocksdb::CreateBackupOptions options;
+  options.flush_before_backup = true;
+  rocksdb::BackupID id = 0;
+  if (auto s = FromRocksDb(engine->CreateNewBackup(options, rep_->db, &id)); !s.ok()) return s;
+  std::vector<rocksdb::BackupInfo> infos;
+  engine->GetBackupInfo(&infos);
+  for (const auto& info : infos) {
+    if (info.backup_id == id) return ToBackupInfo(info);
+  }
+  return absl::InternalError("rocksdb: the new backup is not listed");
+}
+
+absl::StatusOr<std::vector<BackupInfo>> RocksDbKvStore::ListBackups(const std::string& backup_dir) {
+  absl::MutexLock lock(&backup_mu);
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  if (auto s = FromRocksDb(rocksdb::BackupEngineReadOnly::Open(
+          rocksdb::BackupEngineOptions(backup_dir), rocksdb::Env::Default(), &raw));
+      !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  std::vector<rocksdb::BackupInfo> infos;
+  engine->GetBackupInfo(&infos);
+  std::vector<BackupInfo> out;
+  for (const auto& info : infos) out.push_back(ToBackupInfo(info));
+  return out;
+}
+
+absl::Status RestoreBackup(const std::string& backup_dir, uint32_t backup_id,
+                           const std::string& data_dir) {
+  {
+    // Refuse a directory a server has open: its LOCK cannot be taken.
+    RocksDbOptions probe;
+    probe.path = data_dir;
+    auto open = RocksDbKvStore::Open(probe);
+    if (!open.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot restore into ", data_dir, ": ", open.status().message()));
+    }
+  }
+  absl::MutexLock lock(&backup_mu);
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  if (auto s = FromRocksDb(rocksdb::BackupEngineReadOnly::Open(
+          rocksdb::BackupEngineOptions(backup_dir), rocksdb::Env::Default(), &raw));
+      !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  if (backup_id == 0) {
+    return FromRocksDb(engine->RestoreDBFromLatestBackup(data_dir, data_dir));
+  }
+  return FromRocksDb(engine->RestoreDBFromBackup(backup_id, data_dir, data_dir));
 }
 
 }  // namespace meetings::storage

@@ -5,6 +5,7 @@
 #define MEETINGS_SERVICES_STORAGE_ROCKSDB_KV_STORE_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "services/storage/backup.h"
 #include "services/storage/kv_store.h"
 #include "services/storage/tables.h"
 
@@ -44,13 +46,30 @@ struct RocksDbOptions {
   int records_bloom_bits_per_key = 10;
 };
 
+// Sizes RocksDB estimates, each summed over every table: what an operator
+// watches to see the database grow and compaction fall behind.
+struct RocksDbStats {
+  // Live data, excluding overwritten and deleted entries not yet compacted
+  // away ("rocksdb.estimate-live-data-size").
+  uint64_t live_data_bytes = 0;
+  // Bytes compaction still has to rewrite to bring every level under its
+  // target size ("rocksdb.estimate-pending-compaction-bytes"). Growing
+  // without bound means writes outpace compaction.
+  uint64_t pending_compaction_bytes = 0;
+  // Size of every SST file on disk ("rocksdb.total-sst-files-size").
+  uint64_t sst_files_bytes = 0;
+  // Size of the memtables, active and immutable
+  // ("rocksdb.cur-size-all-mem-tables").
+  uint64_t memtable_bytes = 0;
+};
+
 // A KvStore backed by one RocksDB database with level compaction.
 //
 // Thread-safe: Get, Scan and Write may be called from any number of threads
 // at once. Close and the destructor must not race with any other call.
 // REQUIRES: every iterator returned by Scan is destroyed before Close or the
 // destructor runs.
-class RocksDbKvStore final : public KvStore {
+class RocksDbKvStore final : public KvStore, public BackupSource {
  public:
   // Opens the database in `options.path`, creating it when missing and
   // `options.create_if_missing` is true, and creating every table of
@@ -88,6 +107,18 @@ class RocksDbKvStore final : public KvStore {
                                    const ScanRange& range) override;
   absl::Status Write(const KvBatch& batch,
                      const WriteOptions& options) override;
+
+  // Returns RocksDB's current size estimates (for metrics). Cheap: reads
+  // in-memory properties, no I/O. A property RocksDB cannot report counts
+  // as 0. Errors: FAILED_PRECONDITION after Close. Thread-safe like Get.
+  absl::StatusOr<RocksDbStats> Stats() const;
+
+  // BackupSource, on RocksDB's backup engine: incremental (files shared
+  // with earlier backups are not copied again), taken after a memtable
+  // flush, while reads and writes go on. Backups into one directory are
+  // serialized. Errors: FAILED_PRECONDITION after Close, UNAVAILABLE on I/O.
+  absl::StatusOr<BackupInfo> CreateBackup(const std::string& backup_dir) override;
+  absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir) override;
 
  private:
   struct Rep;
