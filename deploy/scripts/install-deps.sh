@@ -9,8 +9,11 @@ packages=(
   # libraries (gRPC 1.51, protobuf 3.21, abseil 20220623, RocksDB 7.8, ICU 72)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev grpc-proto libicu-dev tzdata
+  libcli11-dev libcpp-httplib-dev
   # tests: GoogleTest and the third-party reflection client (Debian's Python)
   libgtest-dev libgmock-dev python3 python3-grpcio python3-protobuf
+  # tests: TLS certificates, script(1) for the CLI's progress bar, manifest lint
+  openssl bsdutils yamllint
 )
 
 missing=()

@@ -1,16 +1,19 @@
-// gRPC handlers of meetings.admin.v1.Admin: convert, call AdminCore, convert.
+// gRPC handlers of meetings.admin.v1.Admin: convert (authenticating the
+// caller when a policy is set), call AdminCore, convert.
 #ifndef MEETINGS_SERVICES_API_ADMIN_SERVICE_H_
 #define MEETINGS_SERVICES_API_ADMIN_SERVICE_H_
 
 #include "meetings/admin/v1/admin.grpc.pb.h"
+#include "services/api/service_options.h"
 #include "services/domain/admin.h"
 
 namespace meetings::api {
 
-// Thread-safe. `core` must outlive the service.
+// Thread-safe. `core` (and options.auth_policy) must outlive the service.
 class AdminService final : public admin::v1::Admin::CallbackService {
  public:
-  explicit AdminService(domain::AdminCore* core) : core_(core) {}
+  explicit AdminService(domain::AdminCore* core, ServiceOptions options = {})
+      : core_(core), options_(options) {}
 
   using Ctx = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -25,6 +28,7 @@ class AdminService final : public admin::v1::Admin::CallbackService {
 
  private:
   domain::AdminCore* const core_;
+  const ServiceOptions options_;
 };
 
 }  // namespace meetings::api

@@ -1,18 +1,22 @@
 // gRPC handlers of meetings.v1.MeetingRecords (callback API). Each handler
-// converts the call's deadline and cancellation into a CallContext, calls the
-// domain core, and converts its status; nothing else happens here.
+// converts the call's deadline, cancellation and credentials into a
+// CallContext (UNAUTHENTICATED when a policy is set and they do not
+// authenticate), calls the domain core, and converts its status; nothing
+// else happens here.
 #ifndef MEETINGS_SERVICES_API_MEETING_RECORDS_SERVICE_H_
 #define MEETINGS_SERVICES_API_MEETING_RECORDS_SERVICE_H_
 
 #include "meetings/v1/service.grpc.pb.h"
+#include "services/api/service_options.h"
 #include "services/domain/meeting_records.h"
 
 namespace meetings::api {
 
-// Thread-safe. `core` must outlive the service.
+// Thread-safe. `core` (and options.auth_policy) must outlive the service.
 class MeetingRecordsService final : public v1::MeetingRecords::CallbackService {
  public:
-  explicit MeetingRecordsService(domain::MeetingRecords* core) : core_(core) {}
+  explicit MeetingRecordsService(domain::MeetingRecords* core, ServiceOptions options = {})
+      : core_(core), options_(options) {}
 
   using Ctx = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -52,20 +56,24 @@ class MeetingRecordsService final : public v1::MeetingRecords::CallbackService {
 
  private:
   domain::MeetingRecords* const core_;
+  const ServiceOptions options_;
 };
 
 // meetings.v1.ChangeFeed on the synchronous API: each stream holds one
 // server thread while it waits for changes, and gRPC's flow control makes a
-// slow consumer block only its own thread. Thread-safe.
+// slow consumer block only its own thread. Thread-safe. `core` (and
+// options.auth_policy) must outlive the service.
 class ChangeFeedService final : public v1::ChangeFeed::Service {
  public:
-  explicit ChangeFeedService(domain::MeetingRecords* core) : core_(core) {}
+  explicit ChangeFeedService(domain::MeetingRecords* core, ServiceOptions options = {})
+      : core_(core), options_(options) {}
 
   grpc::Status StreamChanges(grpc::ServerContext* ctx, const v1::StreamChangesRequest* req,
                              grpc::ServerWriter<v1::StreamChangesResponse>* writer) override;
 
  private:
   domain::MeetingRecords* const core_;
+  const ServiceOptions options_;
 };
 
 }  // namespace meetings::api

@@ -16,8 +16,15 @@ admin::v1::Backup ToProto(const storage::BackupInfo& info) {
 
 }  // namespace
 
+absl::Status AdminCore::RequireAdmin(const CallContext& context) {
+  if (context.principal == nullptr || context.principal->admin) return absl::OkStatus();
+  return PermissionDenied(context.principal,
+                          "call the Admin service: only global administrators may");
+}
+
 absl::StatusOr<admin::v1::CheckConsistencyResponse> AdminCore::CheckConsistency(
     const CallContext& context) {
+  if (auto s = RequireAdmin(context); !s.ok()) return s;
   auto report = storage::CheckConsistency(store_, [&context] { return context.CheckAlive(); });
   if (!report.ok()) return report.status();
   admin::v1::CheckConsistencyResponse response;
@@ -30,6 +37,7 @@ absl::StatusOr<admin::v1::CheckConsistencyResponse> AdminCore::CheckConsistency(
 
 absl::StatusOr<admin::v1::RebuildIndexesResponse> AdminCore::RebuildIndexes(
     const CallContext& context) {
+  if (auto s = RequireAdmin(context); !s.ok()) return s;
   auto stats = store_->RebuildDerivedRows([&context] { return context.CheckAlive(); });
   if (!stats.ok()) return stats.status();
   admin::v1::RebuildIndexesResponse response;
@@ -47,14 +55,17 @@ absl::Status AdminCore::RequireBackups() const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<admin::v1::Backup> AdminCore::CreateBackup() {
+absl::StatusOr<admin::v1::Backup> AdminCore::CreateBackup(const CallContext& context) {
+  if (auto s = RequireAdmin(context); !s.ok()) return s;
   if (auto s = RequireBackups(); !s.ok()) return s;
   auto info = backups_->CreateBackup(backup_dir_);
   if (!info.ok()) return info.status();
   return ToProto(*info);
 }
 
-absl::StatusOr<admin::v1::ListBackupsResponse> AdminCore::ListBackups() {
+absl::StatusOr<admin::v1::ListBackupsResponse> AdminCore::ListBackups(
+    const CallContext& context) {
+  if (auto s = RequireAdmin(context); !s.ok()) return s;
   if (auto s = RequireBackups(); !s.ok()) return s;
   auto infos = backups_->ListBackups(backup_dir_);
   if (!infos.ok()) return infos.status();

@@ -13,6 +13,9 @@
 namespace meetings::domain {
 
 // Thread-safe. `store` and `backups` must outlive it.
+//
+// With a principal in the context (authorization on), every method first
+// requires a global administrator: PERMISSION_DENIED for anyone else.
 class AdminCore {
  public:
   // `backups` may be null and `backup_dir` empty: backups are then
@@ -23,11 +26,13 @@ class AdminCore {
   // Errors: the context's DEADLINE_EXCEEDED / CANCELLED, store errors.
   absl::StatusOr<admin::v1::CheckConsistencyResponse> CheckConsistency(const CallContext& context);
   absl::StatusOr<admin::v1::RebuildIndexesResponse> RebuildIndexes(const CallContext& context);
-  absl::StatusOr<admin::v1::Backup> CreateBackup();
-  absl::StatusOr<admin::v1::ListBackupsResponse> ListBackups();
+  // Errors: FAILED_PRECONDITION without a backup directory; store errors.
+  absl::StatusOr<admin::v1::Backup> CreateBackup(const CallContext& context = {});
+  absl::StatusOr<admin::v1::ListBackupsResponse> ListBackups(const CallContext& context = {});
 
  private:
   absl::Status RequireBackups() const;
+  static absl::Status RequireAdmin(const CallContext& context);
 
   storage::RecordStore* const store_;
   storage::BackupSource* const backups_;

@@ -124,6 +124,17 @@ struct Ops<v1::Document> {
 template <typename Resource>
 using Validator = std::function<absl::Status(Resource*)>;
 
+// Checks the caller's right to a write, under the record lock so the
+// records it reads (meeting, organization tree) cannot change meanwhile.
+// Returns OK, NOT_FOUND (may not even read) or PERMISSION_DENIED. Null: no
+// check (authorization off).
+using CreateCheck = std::function<absl::Status()>;
+template <typename Resource>
+using RecordCheck = std::function<absl::Status(const Resource&)>;
+// Whether the caller may read a record; null: yes.
+template <typename Resource>
+using ReadCheck = std::function<absl::StatusOr<bool>(const Resource&)>;
+
 template <typename Resource>
 void ClearOutputOnly(Resource* r) {
   r->clear_name();
@@ -137,11 +148,17 @@ template <typename Resource>
 absl::StatusOr<Resource> CreateRecord(storage::RecordStore* store, bool sync, absl::Time now,
                                       const std::string& actor, const RecordKey& key,
                                       std::string name, Resource resource,
-                                      const Validator<Resource>& validate) {
+                                      const Validator<Resource>& validate,
+                                      const CreateCheck& authorize = nullptr) {
   ClearOutputOnly(&resource);
   auto result = store->Mutate(
       key, {.sync = sync},
       [&](const CurrentRecord& current) -> absl::StatusOr<MutationResult> {
+        // Before the existence check: a caller without the right learns
+        // nothing about which ids are taken.
+        if (authorize) {
+          if (auto s = authorize(); !s.ok()) return s;
+        }
         if (current.record) {
           return absl::AlreadyExistsError(absl::StrCat(name, " already exists"));
         }
@@ -169,11 +186,18 @@ absl::StatusOr<Resource> CreateRecord(storage::RecordStore* store, bool sync, ab
 
 template <typename Resource>
 absl::StatusOr<Resource> GetRecord(storage::RecordStore* store, const RecordKey& key,
-                                   std::string_view name) {
+                                   std::string_view name,
+                                   const ReadCheck<Resource>& can_read = nullptr) {
   auto current = store->Get(key);
   if (!current.ok()) return current.status();
   if (!current->record) return NotFound(name);
-  return Ops<Resource>::Of(*current->record);
+  const Resource& resource = Ops<Resource>::Of(*current->record);
+  if (can_read) {
+    auto readable = can_read(resource);
+    if (!readable.ok()) return readable.status();
+    if (!*readable) return NotFound(name);
+  }
+  return resource;
 }
 
 template <typename Resource>
@@ -181,13 +205,18 @@ absl::StatusOr<Resource> UpdateRecord(storage::RecordStore* store, bool sync, ab
                                       const std::string& actor, const RecordKey& key,
                                       const Resource& patch,
                                       const google::protobuf::FieldMask& mask,
-                                      const Validator<Resource>& validate) {
+                                      const Validator<Resource>& validate,
+                                      const RecordCheck<Resource>& authorize_stored = nullptr,
+                                      const RecordCheck<Resource>& authorize_result = nullptr) {
   const std::string field(Ops<Resource>::kField);
   auto result = store->Mutate(
       key, {.sync = sync},
       [&](const CurrentRecord& current) -> absl::StatusOr<MutationResult> {
         if (!current.record) return NotFound(patch.name());
         const Resource& stored = Ops<Resource>::Of(*current.record);
+        if (authorize_stored) {
+          if (auto s = authorize_stored(stored); !s.ok()) return s;
+        }
         if (auto s = CheckEtag(absl::StrCat(field, ".etag"), patch.etag(), stored.etag());
             !s.ok()) {
           return s;
@@ -198,6 +227,9 @@ absl::StatusOr<Resource> UpdateRecord(storage::RecordStore* store, bool sync, ab
           return s;
         }
         if (auto s = validate(r); !s.ok()) return s;
+        if (authorize_result) {
+          if (auto s = authorize_result(*r); !s.ok()) return s;
+        }
         envelope.set_revision(current.record->revision() + 1);
         envelope.set_actor(actor);
         *r->mutable_update_time() = ToTimestamp(now);
@@ -212,11 +244,15 @@ absl::StatusOr<Resource> UpdateRecord(storage::RecordStore* store, bool sync, ab
 template <typename Resource>
 absl::Status DeleteRecord(storage::RecordStore* store, storage::MutateOptions options,
                           absl::Time now, const std::string& actor, const RecordKey& key,
-                          std::string_view name, std::string_view etag) {
+                          std::string_view name, std::string_view etag,
+                          const RecordCheck<Resource>& authorize_stored = nullptr) {
   auto result = store->Mutate(
       key, options, [&](const CurrentRecord& current) -> absl::StatusOr<MutationResult> {
         if (!current.record) return NotFound(name);
         const Resource& stored = Ops<Resource>::Of(*current.record);
+        if (authorize_stored) {
+          if (auto s = authorize_stored(stored); !s.ok()) return s;
+        }
         if (auto s = CheckEtag("etag", etag, stored.etag()); !s.ok()) return s;
         Tombstone tombstone;
         tombstone.set_name(stored.name());
@@ -378,6 +414,128 @@ int32_t EpochDay(const v1::Date& d) {
   return DaysSinceEpoch(absl::CivilDay(d.year(), d.month(), d.day()));
 }
 
+// ---------------------------------------------------------------------------
+// Access checks shared by the methods. Each returns OK, NOT_FOUND (the
+// caller may not even read the record: it looks missing) or
+// PERMISSION_DENIED (it may read but not do this).
+
+const char* LevelName(AccessLevel level) {
+  switch (level) {
+    case AccessLevel::kRead: return "READ";
+    case AccessLevel::kWrite: return "WRITE";
+    case AccessLevel::kAdmin: return "ADMIN";
+    default: return "NONE";
+  }
+}
+
+// `needed` on organization `id` (resource name `name`).
+absl::Status RequireOrganization(AccessChecker* access, std::string_view id,
+                                 std::string_view name, AccessLevel needed,
+                                 std::string_view action) {
+  if (access->unrestricted()) return absl::OkStatus();
+  auto level = access->LevelOn(id);
+  if (!level.ok()) return level.status();
+  if (*level < AccessLevel::kRead) return NotFound(name);
+  if (*level < needed) {
+    return PermissionDenied(access->principal(),
+                            absl::StrCat(Sv(action), " ", Sv(name), ": it needs ",
+                                         LevelName(needed), " on it"));
+  }
+  return absl::OkStatus();
+}
+
+// `needed` on the organization a reference names (a parent, a filter),
+// without revealing whether it exists: PERMISSION_DENIED either way.
+absl::Status RequireReferencedOrganization(AccessChecker* access, std::string_view field,
+                                           std::string_view name, AccessLevel needed,
+                                           std::string_view action) {
+  if (access->unrestricted()) return absl::OkStatus();
+  auto level = access->LevelOnName(name);
+  if (!level.ok()) return level.status();
+  if (*level >= needed) return absl::OkStatus();
+  return PermissionDenied(access->principal(),
+                          absl::StrCat(Sv(action), ": ", Sv(field), " needs ",
+                                       LevelName(needed), " on ",
+                                       Sv(name.empty() ? std::string_view("(none)") : name)));
+}
+
+// Writing a stored meeting (or a document of it, `name`).
+absl::Status RequireMeetingWrite(AccessChecker* access, const v1::Meeting& meeting,
+                                 std::string_view name) {
+  if (access->unrestricted()) return absl::OkStatus();
+  auto readable = access->CanReadMeeting(meeting);
+  if (!readable.ok()) return readable.status();
+  if (!*readable) return NotFound(name);
+  auto writable = access->CanWriteMeeting(meeting);
+  if (!writable.ok()) return writable.status();
+  if (!*writable) {
+    return PermissionDenied(access->principal(),
+                            absl::StrCat("change ", Sv(name),
+                                         ": it needs WRITE on one of the meeting's organizers"));
+  }
+  return absl::OkStatus();
+}
+
+// A meeting as it is about to be written (created or updated).
+absl::Status RequireWritableResult(AccessChecker* access, const v1::Meeting& meeting,
+                                   std::string_view action) {
+  if (access->unrestricted()) return absl::OkStatus();
+  auto writable = access->CanWriteMeeting(meeting);
+  if (!writable.ok()) return writable.status();
+  if (*writable) return absl::OkStatus();
+  return PermissionDenied(access->principal(),
+                          absl::StrCat(Sv(action),
+                                       ": meeting.organizers must include an organization "
+                                       "it holds WRITE on"));
+}
+
+// The stored meeting of a document; NOT_FOUND (as `name`) when the caller
+// may not read it or it is gone.
+absl::StatusOr<v1::Meeting> ReadableMeetingOf(storage::RecordStore* store,
+                                              AccessChecker* access,
+                                              const std::string& meeting_id,
+                                              std::string_view name) {
+  auto meeting = store->Get(RecordKey::Meeting(meeting_id));
+  if (!meeting.ok()) return meeting.status();
+  if (!meeting->record) return NotFound(name);
+  auto readable = access->CanReadMeeting(meeting->record->meeting());
+  if (!readable.ok()) return readable.status();
+  if (!*readable) return NotFound(name);
+  return meeting->record->meeting();
+}
+
+// Whether the caller may read a record as of one of its versions (live,
+// historical or deleted). A document is read through its meeting's
+// organizations, `document_organization_ids` (as the change feed records
+// them); a document of unknown meeting is not readable.
+absl::StatusOr<bool> CanReadVersion(AccessChecker* access, const RecordEnvelope& version,
+                                    const std::vector<std::string>& document_organization_ids) {
+  if (access->unrestricted()) return true;
+  switch (version.resource_case()) {
+    case RecordEnvelope::kOrganization: {
+      const v1::Organization& org = version.organization();
+      const std::string id(org.name().substr(std::min(org.name().size(),
+                                                      kOrganizations.size() + 1)));
+      auto level = access->LevelOn(id, &org.parent());
+      if (!level.ok()) return level.status();
+      return *level >= AccessLevel::kRead;
+    }
+    case RecordEnvelope::kPerson:
+      return access->CanReadPersons();
+    case RecordEnvelope::kMeeting:
+      return access->CanReadMeeting(version.meeting());
+    case RecordEnvelope::kDocument:
+      for (const std::string& id : document_organization_ids) {
+        auto level = access->LevelOn(id);
+        if (!level.ok()) return level.status();
+        if (*level >= AccessLevel::kRead) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 absl::Status CallContext::CheckAlive() const {
@@ -403,6 +561,16 @@ absl::Status MeetingRecords::Resolve(std::string_view field, std::string_view na
   return absl::OkStatus();
 }
 
+absl::Status MeetingRecords::RequireDocumentWrite(AccessChecker* access,
+                                                  const std::string& meeting_id,
+                                                  std::string_view document_name) {
+  if (access->unrestricted()) return absl::OkStatus();
+  auto meeting = store_->Get(RecordKey::Meeting(meeting_id));
+  if (!meeting.ok()) return meeting.status();
+  if (!meeting->record) return NotFound(document_name);
+  return RequireMeetingWrite(access, meeting->record->meeting(), document_name);
+}
+
 ReferenceResolver MeetingRecords::Resolver() {
   return [this](std::string_view field, std::string_view name, std::string_view collection) {
     return Resolve(field, name, collection);
@@ -424,17 +592,35 @@ absl::StatusOr<v1::Organization> MeetingRecords::CreateOrganization(
   auto id = NewRecordId("organization_id", request.organization_id());
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
+  AccessChecker access(store_, context.principal);
   return CreateRecord<v1::Organization>(
       store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Organization(*id),
       FormatName(kOrganizations, *id), request.organization(),
-      [&](v1::Organization* org) { return ValidateOrganization("organization", resolver, org); });
+      [&](v1::Organization* org) { return ValidateOrganization("organization", resolver, org); },
+      [&]() -> absl::Status {
+        if (access.unrestricted()) return absl::OkStatus();
+        if (request.organization().parent().empty()) {
+          return PermissionDenied(context.principal,
+                                  "create root organizations: only global administrators may");
+        }
+        return RequireReferencedOrganization(&access, "organization.parent",
+                                             request.organization().parent(),
+                                             AccessLevel::kWrite, "create organizations");
+      });
 }
 
 absl::StatusOr<v1::Organization> MeetingRecords::GetOrganization(
-    const v1::GetOrganizationRequest& request) {
+    const v1::GetOrganizationRequest& request, const CallContext& context) {
   auto id = ParseName("name", request.name(), kOrganizations);
   if (!id.ok()) return id.status();
-  return GetRecord<v1::Organization>(store_, RecordKey::Organization(*id), request.name());
+  AccessChecker access(store_, context.principal);
+  return GetRecord<v1::Organization>(
+      store_, RecordKey::Organization(*id), request.name(),
+      [&](const v1::Organization&) -> absl::StatusOr<bool> {
+        auto level = access.LevelOn(*id);
+        if (!level.ok()) return level.status();
+        return *level >= AccessLevel::kRead;
+      });
 }
 
 absl::StatusOr<v1::Organization> MeetingRecords::UpdateOrganization(
@@ -443,6 +629,8 @@ absl::StatusOr<v1::Organization> MeetingRecords::UpdateOrganization(
   auto id = ParseName("organization.name", request.organization().name(), kOrganizations);
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
+  AccessChecker access(store_, context.principal);
+  std::string stored_parent;
   return UpdateRecord<v1::Organization>(
       store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Organization(*id),
       request.organization(), request.update_mask(), [&](v1::Organization* org) {
@@ -461,15 +649,40 @@ absl::StatusOr<v1::Organization> MeetingRecords::UpdateOrganization(
           ancestor = parent->record->organization().parent();
         }
         return absl::OkStatus();
+      },
+      [&](const v1::Organization& stored) {
+        stored_parent = stored.parent();
+        return RequireOrganization(&access, *id, request.organization().name(),
+                                   AccessLevel::kWrite, "change");
+      },
+      [&](const v1::Organization& updated) -> absl::Status {
+        if (access.unrestricted() || updated.parent() == stored_parent) return absl::OkStatus();
+        // Moving an organization moves every right held through its
+        // ancestors: ADMIN on it, and WRITE where it lands.
+        if (auto s = RequireOrganization(&access, *id, updated.name(), AccessLevel::kAdmin,
+                                         "move");
+            !s.ok()) {
+          return s;
+        }
+        if (updated.parent().empty()) {
+          return PermissionDenied(context.principal,
+                                  "make an organization a root: only global administrators may");
+        }
+        return RequireReferencedOrganization(&access, "organization.parent", updated.parent(),
+                                             AccessLevel::kWrite, "move organizations");
       });
 }
 
 absl::Status MeetingRecords::DeleteOrganization(const v1::DeleteOrganizationRequest& request, const CallContext& context) {
   auto id = ParseName("name", request.name(), kOrganizations);
   if (!id.ok()) return id.status();
-  return DeleteRecord<v1::Organization>(store_, {.sync = options_.sync_writes}, options_.now(), context.actor,
-                                        RecordKey::Organization(*id), request.name(),
-                                        request.etag());
+  AccessChecker access(store_, context.principal);
+  return DeleteRecord<v1::Organization>(
+      store_, {.sync = options_.sync_writes}, options_.now(), context.actor,
+      RecordKey::Organization(*id), request.name(), request.etag(),
+      [&](const v1::Organization&) {
+        return RequireOrganization(&access, *id, request.name(), AccessLevel::kAdmin, "delete");
+      });
 }
 
 absl::StatusOr<v1::ListOrganizationsResponse> MeetingRecords::ListOrganizations(
@@ -479,28 +692,67 @@ absl::StatusOr<v1::ListOrganizationsResponse> MeetingRecords::ListOrganizations(
   const uint64_t fingerprint = QueryFingerprint(request);
   auto after = DecodeToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
+  AccessChecker access(store_, context.principal);
   absl::StatusOr<storage::RecordPage> page;
-  if (request.parent().empty()) {
+  if (request.parent().empty() && !access.unrestricted()) {
+    page = ListReadableOrganizations(&access, *after, *page_size);
+  } else if (request.parent().empty()) {
     page = store_->List(RecordKind::kOrganization, "", *after, *page_size);
   } else {
     auto parent = ParseName("parent", request.parent(), kOrganizations);
     if (!parent.ok()) return parent.status();
+    if (auto s = RequireReferencedOrganization(&access, "parent", request.parent(),
+                                               AccessLevel::kRead, "list organizations");
+        !s.ok()) {
+      return s;
+    }
     if (auto s = Resolve("parent", request.parent(), kOrganizations); !s.ok()) return s;
     page = store_->ListChildOrganizations(*parent, *after, *page_size);
   }
   if (!page.ok()) return page.status();
   v1::ListOrganizationsResponse response;
   for (auto& record : page->records) {
+    // Children of a readable parent are not all readable when the grant
+    // does not cover the subtree: the page may come out short (AIP-158
+    // allows it; the token still goes on).
+    if (!access.unrestricted()) {
+      auto level = access.LevelOn(record.organization().name().substr(kOrganizations.size() + 1));
+      if (!level.ok()) return level.status();
+      if (*level < AccessLevel::kRead) continue;
+    }
     *response.add_organizations() = std::move(*record.mutable_organization());
   }
   response.set_next_page_token(NextToken(page->next_after_id, fingerprint));
   return response;
 }
 
+absl::StatusOr<storage::RecordPage> MeetingRecords::ListReadableOrganizations(
+    AccessChecker* access, const std::string& after, size_t page_size) {
+  auto ids = access->ReadableOrganizationIds(options_.max_subtree_organizations);
+  if (!ids.ok()) return ids.status();
+  storage::RecordPage page;
+  for (auto it = std::upper_bound(ids->begin(), ids->end(), after); it != ids->end(); ++it) {
+    if (page.records.size() == page_size) {
+      page.next_after_id = page.records.back().organization().name().substr(
+          kOrganizations.size() + 1);
+      break;
+    }
+    auto current = store_->Get(RecordKey::Organization(*it));
+    if (!current.ok()) return current.status();
+    // Granted but not (or no longer) there.
+    if (!current->record) continue;
+    page.records.push_back(*std::move(current->record));
+  }
+  return page;
+}
+
 // ---------------------------------------------------------------------------
 // Persons
 
 absl::StatusOr<v1::Person> MeetingRecords::CreatePerson(const v1::CreatePersonRequest& request, const CallContext& context) {
+  if (!AccessChecker(store_, context.principal).CanWritePersons()) {
+    return PermissionDenied(context.principal, "create persons: it needs WRITE on an organization");
+  }
   if (auto s = RequireResource("person", request.has_person()); !s.ok()) return s;
   auto id = NewRecordId("person_id", request.person_id());
   if (!id.ok()) return id.status();
@@ -511,13 +763,18 @@ absl::StatusOr<v1::Person> MeetingRecords::CreatePerson(const v1::CreatePersonRe
       [&](v1::Person* p) { return ValidatePerson("person", resolver, p); });
 }
 
-absl::StatusOr<v1::Person> MeetingRecords::GetPerson(const v1::GetPersonRequest& request) {
+// Persons are a shared directory: any authenticated caller reads them.
+absl::StatusOr<v1::Person> MeetingRecords::GetPerson(const v1::GetPersonRequest& request,
+                                                     const CallContext& context) {
   auto id = ParseName("name", request.name(), kPersons);
   if (!id.ok()) return id.status();
   return GetRecord<v1::Person>(store_, RecordKey::Person(*id), request.name());
 }
 
 absl::StatusOr<v1::Person> MeetingRecords::UpdatePerson(const v1::UpdatePersonRequest& request, const CallContext& context) {
+  if (!AccessChecker(store_, context.principal).CanWritePersons()) {
+    return PermissionDenied(context.principal, "change persons: it needs WRITE on an organization");
+  }
   if (auto s = RequireResource("person", request.has_person()); !s.ok()) return s;
   auto id = ParseName("person.name", request.person().name(), kPersons);
   if (!id.ok()) return id.status();
@@ -529,6 +786,10 @@ absl::StatusOr<v1::Person> MeetingRecords::UpdatePerson(const v1::UpdatePersonRe
 }
 
 absl::Status MeetingRecords::DeletePerson(const v1::DeletePersonRequest& request, const CallContext& context) {
+  if (!AccessChecker(store_, context.principal).IsAdmin()) {
+    return PermissionDenied(context.principal,
+                            "delete persons: only global administrators may");
+  }
   auto id = ParseName("name", request.name(), kPersons);
   if (!id.ok()) return id.status();
   return DeleteRecord<v1::Person>(store_, {.sync = options_.sync_writes}, options_.now(), context.actor,
@@ -559,18 +820,25 @@ absl::StatusOr<v1::Meeting> MeetingRecords::CreateMeeting(
   auto id = NewRecordId("meeting_id", request.meeting_id());
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
+  AccessChecker access(store_, context.principal);
   return CreateRecord<v1::Meeting>(
       store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Meeting(*id),
-      FormatName(kMeetings, *id), request.meeting(), [&](v1::Meeting* m) {
+      FormatName(kMeetings, *id), request.meeting(),
+      [&](v1::Meeting* m) {
         if (auto s = ValidateMeeting("meeting", resolver, options_.limits, m); !s.ok()) return s;
         return FillParticipantNames(store_, m);
-      });
+      },
+      [&] { return RequireWritableResult(&access, request.meeting(), "create this meeting"); });
 }
 
-absl::StatusOr<v1::Meeting> MeetingRecords::GetMeeting(const v1::GetMeetingRequest& request) {
+absl::StatusOr<v1::Meeting> MeetingRecords::GetMeeting(const v1::GetMeetingRequest& request,
+                                                       const CallContext& context) {
   auto id = ParseName("name", request.name(), kMeetings);
   if (!id.ok()) return id.status();
-  return GetRecord<v1::Meeting>(store_, RecordKey::Meeting(*id), request.name());
+  AccessChecker access(store_, context.principal);
+  return GetRecord<v1::Meeting>(
+      store_, RecordKey::Meeting(*id), request.name(),
+      [&](const v1::Meeting& m) { return access.CanReadMeeting(m); });
 }
 
 absl::StatusOr<v1::Meeting> MeetingRecords::UpdateMeeting(
@@ -579,21 +847,32 @@ absl::StatusOr<v1::Meeting> MeetingRecords::UpdateMeeting(
   auto id = ParseName("meeting.name", request.meeting().name(), kMeetings);
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
+  AccessChecker access(store_, context.principal);
   return UpdateRecord<v1::Meeting>(
       store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Meeting(*id), request.meeting(),
       request.update_mask(),
       [&](v1::Meeting* m) {
         if (auto s = ValidateMeeting("meeting", resolver, options_.limits, m); !s.ok()) return s;
         return FillParticipantNames(store_, m);
+      },
+      [&](const v1::Meeting& stored) {
+        return RequireMeetingWrite(&access, stored, request.meeting().name());
+      },
+      [&](const v1::Meeting& updated) {
+        return RequireWritableResult(&access, updated, "change this meeting");
       });
 }
 
 absl::Status MeetingRecords::DeleteMeeting(const v1::DeleteMeetingRequest& request, const CallContext& context) {
   auto id = ParseName("name", request.name(), kMeetings);
   if (!id.ok()) return id.status();
+  AccessChecker access(store_, context.principal);
   return DeleteRecord<v1::Meeting>(
       store_, {.delete_children = request.force(), .sync = options_.sync_writes},
-      options_.now(), context.actor, RecordKey::Meeting(*id), request.name(), request.etag());
+      options_.now(), context.actor, RecordKey::Meeting(*id), request.name(), request.etag(),
+      [&](const v1::Meeting& stored) {
+        return RequireMeetingWrite(&access, stored, request.name());
+      });
 }
 
 absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
@@ -626,9 +905,24 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
   if (request.include_sub_organizations() && request.organization().empty()) {
     return absl::InvalidArgumentError("include_sub_organizations: requires organization");
   }
+  AccessChecker access(store_, context.principal);
+  // A restricted caller's meetings are exactly those indexed under an
+  // organization it may read: the organization index narrowed to those.
+  std::optional<std::vector<std::string>> readable;
+  if (!access.unrestricted() && request.person().empty() &&
+      (request.organization().empty() || request.include_sub_organizations())) {
+    auto ids = access.ReadableOrganizationIds(options_.max_subtree_organizations);
+    if (!ids.ok()) return ids.status();
+    readable = *std::move(ids);
+  }
   if (!request.organization().empty()) {
     auto org = ParseName("organization", request.organization(), kOrganizations);
     if (!org.ok()) return org.status();
+    if (auto s = RequireReferencedOrganization(&access, "organization", request.organization(),
+                                               AccessLevel::kRead, "list meetings");
+        !s.ok()) {
+      return s;
+    }
     if (auto s = Resolve("organization", request.organization(), kOrganizations); !s.ok()) {
       return s;
     }
@@ -637,6 +931,11 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
       auto subtree = store_->OrganizationSubtree(*org, options_.max_subtree_organizations);
       if (!subtree.ok()) return subtree.status();
       query.scope_ids = *std::move(subtree);
+      if (readable) {
+        std::erase_if(query.scope_ids, [&](const std::string& id) {
+          return !std::binary_search(readable->begin(), readable->end(), id);
+        });
+      }
     } else {
       query.scope_ids = {*org};
     }
@@ -646,6 +945,9 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
     if (auto s = Resolve("person", request.person(), kPersons); !s.ok()) return s;
     query.index = storage::MeetingQuery::Index::kByPerson;
     query.scope_ids = {*person};
+  } else if (readable) {
+    query.index = storage::MeetingQuery::Index::kByOrganization;
+    query.scope_ids = *readable;
   }
 
   const uint64_t fingerprint = QueryFingerprint(request);
@@ -654,10 +956,24 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
   query.after = *std::move(after);
   query.stop_check = [&context] { return context.CheckAlive(); };
 
+  v1::ListMeetingsResponse response;
+  // A caller who may read no organization has no meetings (an empty scope
+  // would mean every meeting to the by-day index).
+  if (query.index == storage::MeetingQuery::Index::kByOrganization && query.scope_ids.empty()) {
+    return response;
+  }
   auto page = store_->QueryMeetings(query);
   if (!page.ok()) return page.status();
-  v1::ListMeetingsResponse response;
-  for (auto& meeting : page->meetings) *response.add_meetings() = std::move(meeting);
+  for (auto& meeting : page->meetings) {
+    // Only the person index can hold meetings the caller may not read;
+    // they are left out and the page may come out short (AIP-158).
+    if (query.index == storage::MeetingQuery::Index::kByPerson) {
+      auto can_read = access.CanReadMeeting(meeting);
+      if (!can_read.ok()) return can_read.status();
+      if (!*can_read) continue;
+    }
+    *response.add_meetings() = std::move(meeting);
+  }
   response.set_next_page_token(NextToken(page->next_position, fingerprint));
   return response;
 }
@@ -673,6 +989,7 @@ absl::StatusOr<v1::Document> MeetingRecords::CreateDocument(
   auto id = NewRecordId("document_id", request.document_id());
   if (!id.ok()) return id.status();
   auto resolver = Resolver();
+  AccessChecker access(store_, context.principal);
   return CreateRecord<v1::Document>(
       store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Document(*meeting_id, *id),
       FormatDocumentName(*meeting_id, *id), request.document(), [&](v1::Document* d) {
@@ -683,14 +1000,31 @@ absl::StatusOr<v1::Document> MeetingRecords::CreateDocument(
           return absl::NotFoundError(absl::StrCat("parent: ", request.parent(), " does not exist"));
         }
         return ValidateDocument("document", resolver, d);
+      },
+      [&]() -> absl::Status {
+        if (access.unrestricted()) return absl::OkStatus();
+        auto meeting = store_->Get(RecordKey::Meeting(*meeting_id));
+        if (!meeting.ok()) return meeting.status();
+        const std::string missing = absl::StrCat("parent: ", request.parent());
+        if (!meeting->record) return NotFound(missing);
+        return RequireMeetingWrite(&access, meeting->record->meeting(), missing);
       });
 }
 
-absl::StatusOr<v1::Document> MeetingRecords::GetDocument(const v1::GetDocumentRequest& request) {
+absl::StatusOr<v1::Document> MeetingRecords::GetDocument(const v1::GetDocumentRequest& request,
+                                                         const CallContext& context) {
   auto name = ParseDocumentName("name", request.name());
   if (!name.ok()) return name.status();
-  return GetRecord<v1::Document>(store_, RecordKey::Document(name->meeting_id, name->document_id),
-                                 request.name());
+  AccessChecker access(store_, context.principal);
+  return GetRecord<v1::Document>(
+      store_, RecordKey::Document(name->meeting_id, name->document_id), request.name(),
+      [&](const v1::Document&) -> absl::StatusOr<bool> {
+        if (access.unrestricted()) return true;
+        auto meeting = ReadableMeetingOf(store_, &access, name->meeting_id, request.name());
+        if (absl::IsNotFound(meeting.status())) return false;
+        if (!meeting.ok()) return meeting.status();
+        return true;
+      });
 }
 
 absl::StatusOr<v1::Document> MeetingRecords::UpdateDocument(
@@ -699,19 +1033,27 @@ absl::StatusOr<v1::Document> MeetingRecords::UpdateDocument(
   auto name = ParseDocumentName("document.name", request.document().name());
   if (!name.ok()) return name.status();
   auto resolver = Resolver();
+  AccessChecker access(store_, context.principal);
   return UpdateRecord<v1::Document>(
       store_, options_.sync_writes, options_.now(), context.actor,
       RecordKey::Document(name->meeting_id, name->document_id), request.document(),
       request.update_mask(),
-      [&](v1::Document* d) { return ValidateDocument("document", resolver, d); });
+      [&](v1::Document* d) { return ValidateDocument("document", resolver, d); },
+      [&](const v1::Document&) {
+        return RequireDocumentWrite(&access, name->meeting_id, request.document().name());
+      });
 }
 
 absl::Status MeetingRecords::DeleteDocument(const v1::DeleteDocumentRequest& request, const CallContext& context) {
   auto name = ParseDocumentName("name", request.name());
   if (!name.ok()) return name.status();
-  return DeleteRecord<v1::Document>(store_, {.sync = options_.sync_writes}, options_.now(), context.actor,
-                                    RecordKey::Document(name->meeting_id, name->document_id),
-                                    request.name(), request.etag());
+  AccessChecker access(store_, context.principal);
+  return DeleteRecord<v1::Document>(
+      store_, {.sync = options_.sync_writes}, options_.now(), context.actor,
+      RecordKey::Document(name->meeting_id, name->document_id), request.name(), request.etag(),
+      [&](const v1::Document&) {
+        return RequireDocumentWrite(&access, name->meeting_id, request.name());
+      });
 }
 
 absl::StatusOr<v1::ListDocumentsResponse> MeetingRecords::ListDocuments(
@@ -729,6 +1071,10 @@ absl::StatusOr<v1::ListDocumentsResponse> MeetingRecords::ListDocuments(
   auto meeting = store_->Get(RecordKey::Meeting(*meeting_id));
   if (!meeting.ok()) return meeting.status();
   if (!meeting->record) return NotFound(request.parent());
+  AccessChecker access(store_, context.principal);
+  auto readable = access.CanReadMeeting(meeting->record->meeting());
+  if (!readable.ok()) return readable.status();
+  if (!*readable) return NotFound(request.parent());
   const uint64_t fingerprint = QueryFingerprint(request);
   auto after = DecodeToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
@@ -795,8 +1141,14 @@ absl::StatusOr<v1::SearchRecordsResponse> MeetingRecords::SearchRecords(
   if (request.include_sub_organizations() && request.organization().empty()) {
     return absl::InvalidArgumentError("include_sub_organizations: requires organization");
   }
+  AccessChecker access(store_, context.principal);
   absl::flat_hash_set<std::string> scope;
   if (!request.organization().empty()) {
+    if (auto s = RequireReferencedOrganization(&access, "organization", request.organization(),
+                                               AccessLevel::kRead, "search records");
+        !s.ok()) {
+      return s;
+    }
     auto ids = OrganizationScope("organization", request.organization(),
                                  request.include_sub_organizations());
     if (!ids.ok()) return ids.status();
@@ -883,6 +1235,17 @@ absl::StatusOr<v1::SearchRecordsResponse> MeetingRecords::SearchRecords(
       }
       if (!in_scope) continue;
     }
+    if (!access.unrestricted()) {
+      // What the caller may not read is not found, and not counted.
+      absl::StatusOr<bool> readable = false;
+      if (c.key.kind == RecordKind::kDocument) {
+        readable = meeting != nullptr ? access.CanReadMeeting(*meeting) : false;
+      } else {
+        readable = CanReadVersion(&access, *current->record, {});
+      }
+      if (!readable.ok()) return readable.status();
+      if (!*readable) continue;
+    }
     found.push_back(Found{c, *std::move(current->record)});
   }
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
@@ -919,10 +1282,39 @@ absl::StatusOr<v1::SearchRecordsResponse> MeetingRecords::SearchRecords(
 // ---------------------------------------------------------------------------
 // History
 
+absl::StatusOr<bool> MeetingRecords::CanReadHistory(AccessChecker* access,
+                                                    const RecordKey& key) {
+  if (access->unrestricted()) return true;
+  // The record as it is now, or as it was when deleted.
+  auto latest = [this](const RecordKey& k) -> absl::StatusOr<std::optional<RecordEnvelope>> {
+    auto current = store_->Get(k);
+    if (!current.ok()) return current.status();
+    if (current->record) return current->record;
+    auto newest = store_->ListRevisions(k, 0, 1);
+    if (!newest.ok()) return newest.status();
+    if (newest->revisions.empty()) return std::nullopt;
+    return newest->revisions.front().record();
+  };
+  if (key.kind == RecordKind::kDocument) {
+    auto meeting = latest(RecordKey::Meeting(key.parent_id));
+    if (!meeting.ok()) return meeting.status();
+    if (!*meeting) return false;
+    return access->CanReadMeeting((*meeting)->meeting());
+  }
+  auto record = latest(key);
+  if (!record.ok()) return record.status();
+  if (!*record) return false;
+  return CanReadVersion(access, **record, {});
+}
+
 absl::StatusOr<v1::ListRevisionsResponse> MeetingRecords::ListRevisions(
-    const v1::ListRevisionsRequest& request) {
+    const v1::ListRevisionsRequest& request, const CallContext& context) {
   auto key = RecordKeyOfName("name", request.name());
   if (!key.ok()) return key.status();
+  AccessChecker access(store_, context.principal);
+  auto readable = CanReadHistory(&access, *key);
+  if (!readable.ok()) return readable.status();
+  if (!*readable) return NotFound(request.name());
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   const uint64_t fingerprint = QueryFingerprint(request);
@@ -943,13 +1335,17 @@ absl::StatusOr<v1::ListRevisionsResponse> MeetingRecords::ListRevisions(
   return response;
 }
 
-absl::StatusOr<v1::Revision> MeetingRecords::GetRevision(const v1::GetRevisionRequest& request) {
+absl::StatusOr<v1::Revision> MeetingRecords::GetRevision(const v1::GetRevisionRequest& request,
+                                                         const CallContext& context) {
   auto key = RecordKeyOfName("name", request.name());
   if (!key.ok()) return key.status();
   if (request.revision_id() == 0) return absl::InvalidArgumentError("revision_id: required");
+  AccessChecker access(store_, context.principal);
+  auto readable = CanReadHistory(&access, *key);
+  if (!readable.ok()) return readable.status();
   auto revision = store_->GetRevision(*key, request.revision_id());
   if (!revision.ok()) return revision.status();
-  if (!*revision) {
+  if (!*revision || !*readable) {
     return absl::NotFoundError(absl::StrCat(request.name(), " has no revision ",
                                             request.revision_id()));
   }
@@ -970,8 +1366,14 @@ absl::Status MeetingRecords::StreamChanges(
   if (request.include_sub_organizations() && request.organization().empty()) {
     return absl::InvalidArgumentError("include_sub_organizations: requires organization");
   }
+  AccessChecker access(store_, context.principal);
   absl::flat_hash_set<std::string> scope;
   if (!request.organization().empty()) {
+    if (auto s = RequireReferencedOrganization(&access, "organization", request.organization(),
+                                               AccessLevel::kRead, "follow changes");
+        !s.ok()) {
+      return s;
+    }
     auto ids = OrganizationScope("organization", request.organization(),
                                  request.include_sub_organizations());
     if (!ids.ok()) return ids.status();
@@ -1021,8 +1423,18 @@ absl::Status MeetingRecords::StreamChanges(
       auto page = store_->ReadChanges(position, head, kRowsPerRead);
       if (!page.ok()) return page.status();
       v1::StreamChangesResponse response;
+      // Organizations may have moved since the last page.
+      access.ClearCache();
       for (const auto& c : page->changes) {
-        if (matches(c)) *response.add_changes() = ToChange(c);
+        if (!matches(c)) continue;
+        // A change is sent when the caller may read the record as the
+        // change left it (a deletion: as it was); one that takes a record
+        // out of the caller's sight is not sent.
+        const std::vector<std::string> organization_ids(c.organization_ids().begin(),
+                                                        c.organization_ids().end());
+        auto readable = CanReadVersion(&access, c.record(), organization_ids);
+        if (!readable.ok()) return readable.status();
+        if (*readable) *response.add_changes() = ToChange(c);
       }
       response.set_resume_sequence(page->scanned_through);
       position = page->scanned_through;

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/empty.pb.h"
 #include "meetings/v1/service.pb.h"
+#include "services/domain/authz.h"
 #include "services/domain/validation.h"
 #include "services/storage/record_store.h"
 
@@ -31,6 +32,12 @@ struct CallContext {
   // Who is calling, recorded with every write and shown in history and the
   // change feed. Default "anonymous".
   std::string actor = "anonymous";
+  // The authenticated caller, owned by the server's AuthPolicy. Default
+  // null: authorization is off and every call may do everything. Set, every
+  // method checks the caller's rights (authz.h): a record the caller may
+  // not read is NOT_FOUND, a change it may not make PERMISSION_DENIED, and
+  // lists, searches and the change feed leave out what it may not read.
+  const Principal* principal = nullptr;
 
   // OK, DEADLINE_EXCEEDED or CANCELLED.
   absl::Status CheckAlive() const;
@@ -70,6 +77,11 @@ struct MeetingRecordsOptions {
 // ALREADY_EXISTS, ABORTED (stale etag), FAILED_PRECONDITION (still
 // referenced), DEADLINE_EXCEEDED / CANCELLED (from the context), or a
 // storage error (UNAVAILABLE, DATA_LOSS). A failed call writes nothing.
+//
+// With a principal in the context, also PERMISSION_DENIED for a change the
+// caller may not make or a filter naming an organization it may not read;
+// a record it may not read is NOT_FOUND, word for word as if missing. The
+// rules are in authz.h and services/domain/README-security-section.md.
 class MeetingRecords {
  public:
   // `store` must outlive this object.
@@ -77,7 +89,8 @@ class MeetingRecords {
 
   absl::StatusOr<v1::Organization> CreateOrganization(const v1::CreateOrganizationRequest& request,
                                                       const CallContext& context = {});
-  absl::StatusOr<v1::Organization> GetOrganization(const v1::GetOrganizationRequest& request);
+  absl::StatusOr<v1::Organization> GetOrganization(const v1::GetOrganizationRequest& request,
+                                                   const CallContext& context = {});
   absl::StatusOr<v1::Organization> UpdateOrganization(const v1::UpdateOrganizationRequest& request,
                                                       const CallContext& context = {});
   absl::Status DeleteOrganization(const v1::DeleteOrganizationRequest& request,
@@ -87,7 +100,8 @@ class MeetingRecords {
 
   absl::StatusOr<v1::Person> CreatePerson(const v1::CreatePersonRequest& request,
                                           const CallContext& context = {});
-  absl::StatusOr<v1::Person> GetPerson(const v1::GetPersonRequest& request);
+  absl::StatusOr<v1::Person> GetPerson(const v1::GetPersonRequest& request,
+                                       const CallContext& context = {});
   absl::StatusOr<v1::Person> UpdatePerson(const v1::UpdatePersonRequest& request,
                                           const CallContext& context = {});
   absl::Status DeletePerson(const v1::DeletePersonRequest& request,
@@ -97,7 +111,8 @@ class MeetingRecords {
 
   absl::StatusOr<v1::Meeting> CreateMeeting(const v1::CreateMeetingRequest& request,
                                             const CallContext& context = {});
-  absl::StatusOr<v1::Meeting> GetMeeting(const v1::GetMeetingRequest& request);
+  absl::StatusOr<v1::Meeting> GetMeeting(const v1::GetMeetingRequest& request,
+                                         const CallContext& context = {});
   absl::StatusOr<v1::Meeting> UpdateMeeting(const v1::UpdateMeetingRequest& request,
                                             const CallContext& context = {});
   absl::Status DeleteMeeting(const v1::DeleteMeetingRequest& request,
@@ -107,7 +122,8 @@ class MeetingRecords {
 
   absl::StatusOr<v1::Document> CreateDocument(const v1::CreateDocumentRequest& request,
                                               const CallContext& context = {});
-  absl::StatusOr<v1::Document> GetDocument(const v1::GetDocumentRequest& request);
+  absl::StatusOr<v1::Document> GetDocument(const v1::GetDocumentRequest& request,
+                                           const CallContext& context = {});
   absl::StatusOr<v1::Document> UpdateDocument(const v1::UpdateDocumentRequest& request,
                                               const CallContext& context = {});
   absl::Status DeleteDocument(const v1::DeleteDocumentRequest& request,
@@ -121,8 +137,10 @@ class MeetingRecords {
                                                           const CallContext& context);
 
   // History of a live or deleted record; NOT_FOUND when it never existed.
-  absl::StatusOr<v1::ListRevisionsResponse> ListRevisions(const v1::ListRevisionsRequest& request);
-  absl::StatusOr<v1::Revision> GetRevision(const v1::GetRevisionRequest& request);
+  absl::StatusOr<v1::ListRevisionsResponse> ListRevisions(const v1::ListRevisionsRequest& request,
+                                                          const CallContext& context = {});
+  absl::StatusOr<v1::Revision> GetRevision(const v1::GetRevisionRequest& request,
+                                           const CallContext& context = {});
 
   // Runs one change stream until the caller goes away (CANCELLED), its
   // deadline passes (DEADLINE_EXCEEDED), BeginShutdown() is called
@@ -150,6 +168,21 @@ class MeetingRecords {
   // page_size rules of AIP-158: negative is an error, 0 the default.
   absl::StatusOr<size_t> PageSize(int requested) const;
   ReferenceResolver Resolver();
+
+  // OK when the caller may change the documents of meeting `meeting_id`;
+  // else NOT_FOUND (as `document_name`) or PERMISSION_DENIED.
+  absl::Status RequireDocumentWrite(AccessChecker* access, const std::string& meeting_id,
+                                    std::string_view document_name);
+
+  // Whether the caller may read the history of `key`: by the record as it
+  // is, or as it was when deleted (documents: by their meeting's).
+  absl::StatusOr<bool> CanReadHistory(AccessChecker* access, const storage::RecordKey& key);
+
+  // One page of the organizations a restricted caller may read, in id
+  // order, strictly after `after`.
+  absl::StatusOr<storage::RecordPage> ListReadableOrganizations(AccessChecker* access,
+                                                                const std::string& after,
+                                                                size_t page_size);
 
   // Organization ids of `name` (and its subtree when asked).
   absl::StatusOr<std::vector<std::string>> OrganizationScope(std::string_view field,

@@ -1,5 +1,6 @@
 // The meeting-records server: RocksDB store, domain core, gRPC service,
-// health and reflection, wired together and shut down in order.
+// health and reflection, metrics and call logs, wired together and shut down
+// in order.
 #ifndef MEETINGS_SERVICES_SERVER_SERVER_H_
 #define MEETINGS_SERVICES_SERVER_SERVER_H_
 
@@ -8,24 +9,48 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/server/config.h"
+#include "services/server/logging.h"
 
 namespace meetings::server {
 
-// Thread-compatible: Start, then Shutdown once, from one thread.
+// Health service names (grpc.health.v1.Health/Check), one per kind of
+// probe, so that a drain never looks like a dead process:
+//   ""                           readiness (the conventional overall name)
+//   "meetings.v1.MeetingRecords" readiness
+//   "readiness"                  readiness: NOT_SERVING from the first
+//                                moment of a drain
+//   "liveness"                   SERVING until the process exits
+//   "startup"                    SERVING once RocksDB is open and the
+//                                port bound; stays so
+inline constexpr char kReadinessHealthName[] = "readiness";
+inline constexpr char kLivenessHealthName[] = "liveness";
+inline constexpr char kStartupHealthName[] = "startup";
+
+// Thread-compatible: Start, then EnterLameDuck and Shutdown once each,
+// from one thread.
 class Server {
  public:
-  // Opens the data directory and starts serving on options.address.
-  // Errors: UNAVAILABLE when the port cannot be bound or the directory is
+  // Opens the data directory, starts the metrics endpoint (unless
+  // options.metrics_address is empty) and serves gRPC on options.address.
+  // Errors: UNAVAILABLE when a port cannot be bound or the directory is
   // locked by another process; storage errors.
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
 
   ~Server();
 
-  // The port actually bound (useful with port 0).
+  // The gRPC port actually bound (useful with port 0).
   int port() const;
+  // The metrics port actually bound, 0 when metrics are disabled.
+  int metrics_port() const;
 
-  // Health turns NOT_SERVING at once; in-flight calls get until `deadline`
-  // to finish, then are cancelled; finally RocksDB is closed cleanly.
+  // First step of a drain: readiness health ("", the service name,
+  // "readiness") turns NOT_SERVING and meetings_serving 0, while calls are
+  // still accepted and "liveness" stays SERVING. Idempotent.
+  void EnterLameDuck();
+
+  // EnterLameDuck if not yet, then new calls are refused; in-flight calls
+  // get until `deadline` to finish, then are cancelled; then the metrics
+  // endpoint stops and RocksDB is closed cleanly.
   void Shutdown(absl::Time deadline);
 
  private:
@@ -33,9 +58,6 @@ class Server {
   explicit Server(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };
-
-// Writes one JSON log line to stdout: {"time","level","message",...}.
-void LogLine(std::string_view level, std::string_view message);
 
 }  // namespace meetings::server
 
