@@ -511,6 +511,16 @@ class CrashTest : public ::testing::Test {
 
     std::mt19937_64 rng(seed_);
     Stats total;
+    // Seconds spent in each step, to show where a long run goes.
+    double write_s = 0, check_s = 0, start_s = 0, verify_s = 0;
+    auto timed = [](double* sum, auto&& step) {
+      const auto t0 = std::chrono::steady_clock::now();
+      step();
+      *sum += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    auto start = [&] {
+      timed(&start_s, [&] { server = std::make_unique<ServerProcess>(data_dir_, flags); });
+    };
     for (int cycle = 0; cycle < cycles; ++cycle) {
       // Writers, then a SIGKILL at a random moment while they write.
       std::atomic<bool> killed{false};
@@ -519,12 +529,14 @@ class CrashTest : public ::testing::Test {
         writers.push_back(std::make_unique<Writer>(t, cycle, &models_[t], &fixed_,
                                                    server->NewStub(), rng(), &killed));
       }
-      std::vector<std::thread> running;
-      for (auto& w : writers) running.emplace_back([&w] { w->Run(); });
-      std::this_thread::sleep_for(std::chrono::milliseconds(2 + rng() % 300));
-      killed = true;
-      EXPECT_EQ(server->Stop(SIGKILL, 10), 128 + SIGKILL);
-      for (auto& t : running) t.join();
+      timed(&write_s, [&] {
+        std::vector<std::thread> running;
+        for (auto& w : writers) running.emplace_back([&w] { w->Run(); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(2 + rng() % 300));
+        killed = true;
+        EXPECT_EQ(server->Stop(SIGKILL, 10), 128 + SIGKILL);
+        for (auto& t : running) t.join();
+      });
       for (auto& w : writers) {
         total.acknowledged += w->stats().acknowledged;
         total.unanswered += w->stats().unanswered;
@@ -532,17 +544,17 @@ class CrashTest : public ::testing::Test {
 
       // Recovery and checks; alternate who replays the crashed log first.
       if (cycle % 2 == 0) {
-        CheckConsistencyOffline(cycle);
-        server = std::make_unique<ServerProcess>(data_dir_, flags);
+        timed(&check_s, [&] { CheckConsistencyOffline(cycle); });
+        start();
         ASSERT_TRUE(server->running()) << "cycle " << cycle;
-        Verify(server.get(), cycle, &total);
+        timed(&verify_s, [&] { Verify(server.get(), cycle, &total); });
       } else {
-        server = std::make_unique<ServerProcess>(data_dir_, flags);
+        start();
         ASSERT_TRUE(server->running()) << "cycle " << cycle;
-        Verify(server.get(), cycle, &total);
+        timed(&verify_s, [&] { Verify(server.get(), cycle, &total); });
         EXPECT_EQ(server->Stop(SIGKILL, 10), 128 + SIGKILL);
-        CheckConsistencyOffline(cycle);
-        server = std::make_unique<ServerProcess>(data_dir_, flags);
+        timed(&check_s, [&] { CheckConsistencyOffline(cycle); });
+        start();
         ASSERT_TRUE(server->running()) << "cycle " << cycle;
       }
       if (HasFailure()) {
@@ -556,7 +568,9 @@ class CrashTest : public ::testing::Test {
               << total.acknowledged << " acknowledged writes, " << total.unanswered
               << " unanswered (" << total.unanswered_applied << " applied, "
               << total.unanswered_not_applied << " not applied); "
-              << CountPresentMeetings() << " meetings stored\n";
+              << CountPresentMeetings() << " meetings stored; seconds writing " << write_s
+              << ", checking offline " << check_s << ", starting servers " << start_s
+              << ", verifying " << verify_s << "\n";
     RecordProperty("cycles", cycles);
     RecordProperty("acknowledged", total.acknowledged);
     RecordProperty("unanswered", total.unanswered);

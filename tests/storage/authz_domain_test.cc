@@ -365,7 +365,8 @@ TEST_F(AuthzDomainTest, EveryRpcAgainstOwnAndOtherOrganization) {
       return core_->DeleteOrganization(r, c);
     };
   };
-  m("meetings.v1.MeetingRecords.DeleteOrganization", {"alpha-admin", delete_org("alpha"), Code::kOk},
+  m("meetings.v1.MeetingRecords.DeleteOrganization",
+    {"alpha-admin", delete_org("alpha"), Code::kOk},
     {"alpha-admin", delete_org("beta"), Code::kNotFound});
   auto list_orgs = [&](const std::string& parent) {
     return [this, parent, status_of](const CallContext& c) {
@@ -545,7 +546,8 @@ TEST_F(AuthzDomainTest, EveryRpcAgainstOwnAndOtherOrganization) {
       return status_of(core_->GetRevision(r, c));
     };
   };
-  m("meetings.v1.MeetingRecords.GetRevision", {"alice", get_revision("meetings/m-alpha"), Code::kOk},
+  m("meetings.v1.MeetingRecords.GetRevision",
+    {"alice", get_revision("meetings/m-alpha"), Code::kOk},
     {"alice", get_revision("meetings/m-beta"), Code::kNotFound});
   auto stream = [&](const std::string& organization) {
     return [this, organization](const CallContext& c) {
@@ -593,7 +595,8 @@ TEST_F(AuthzDomainTest, EveryRpcAgainstOwnAndOtherOrganization) {
   }
 
   for (const auto& [method, entry] : matrix) {
-    for (const auto& [column, c] : {std::pair{"same", &entry.same}, std::pair{"other", &entry.other}}) {
+    for (const auto& [column, c] :
+         {std::pair{"same", &entry.same}, std::pair{"other", &entry.other}}) {
       const absl::Status status = c->call(As(c->caller));
       EXPECT_EQ(status.code(), c->expected)
           << method << " [" << column << ", as " << c->caller << "]: " << status;
