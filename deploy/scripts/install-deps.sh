@@ -14,6 +14,8 @@ packages=(
   libgtest-dev libgmock-dev python3 python3-grpcio python3-protobuf
   # tests: TLS certificates, script(1) for the CLI's progress bar, manifest lint
   openssl bsdutils yamllint
+  # bearer-token hashing and PEM checks (libcrypto)
+  libssl-dev
 )
 
 missing=()

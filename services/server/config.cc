@@ -48,6 +48,33 @@ ABSL_FLAG(absl::Duration, change_retention, absl::Hours(24 * 7),
 ABSL_FLAG(absl::Duration, revision_retention, absl::Hours(24 * 365),
           "how long old versions of records are kept; the newest always is "
           "[MEETINGS_REVISION_RETENTION]");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain to serve TLS with, together with --tls_key_file; empty "
+          "serves plaintext [MEETINGS_TLS_CERT_FILE]");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "PEM private key of --tls_cert_file [MEETINGS_TLS_KEY_FILE]");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates; when set, mutual TLS: clients must present a certificate "
+          "one of them signed [MEETINGS_TLS_CLIENT_CA_FILE]");
+ABSL_FLAG(std::string, auth_policy_file, "",
+          "JSON authorization policy (meetings.admin.v1.AuthPolicy); empty: no "
+          "authorization, every caller may do everything [MEETINGS_AUTH_POLICY_FILE]");
+ABSL_FLAG(int, max_concurrent_streams, 100,
+          "calls one connection may have open at once; more wait in the client "
+          "[MEETINGS_MAX_CONCURRENT_STREAMS]");
+ABSL_FLAG(absl::Duration, keepalive_min_ping_interval, absl::Seconds(30),
+          "shortest interval between client keepalive pings accepted; faster pingers get "
+          "GOAWAY ENHANCE_YOUR_CALM after --keepalive_max_ping_strikes "
+          "[MEETINGS_KEEPALIVE_MIN_PING_INTERVAL]");
+ABSL_FLAG(int, keepalive_max_ping_strikes, 2,
+          "too-early pings tolerated before the connection is closed; 0: any number "
+          "[MEETINGS_KEEPALIVE_MAX_PING_STRIKES]");
+ABSL_FLAG(bool, keepalive_permit_without_calls, false,
+          "accept keepalive pings on connections without calls "
+          "[MEETINGS_KEEPALIVE_PERMIT_WITHOUT_CALLS]");
+ABSL_FLAG(absl::Duration, max_deadline, absl::Hours(1),
+          "calls asking for a later deadline, or none, run as if they had asked for this "
+          "long; a change stream then ends with DEADLINE_EXCEEDED [MEETINGS_MAX_DEADLINE]");
 ABSL_FLAG(absl::Duration, test_only_call_delay, absl::ZeroDuration(),
           "TESTS ONLY: delay every meetings.v1 call by this long before its handler "
           "runs [MEETINGS_TEST_ONLY_CALL_DELAY]");
@@ -73,6 +100,15 @@ constexpr EnvFlag kEnvFlags[] = {
     {"change_retention", "MEETINGS_CHANGE_RETENTION"},
     {"revision_retention", "MEETINGS_REVISION_RETENTION"},
     {"test_only_call_delay", "MEETINGS_TEST_ONLY_CALL_DELAY"},
+    {"tls_cert_file", "MEETINGS_TLS_CERT_FILE"},
+    {"tls_key_file", "MEETINGS_TLS_KEY_FILE"},
+    {"tls_client_ca_file", "MEETINGS_TLS_CLIENT_CA_FILE"},
+    {"auth_policy_file", "MEETINGS_AUTH_POLICY_FILE"},
+    {"max_concurrent_streams", "MEETINGS_MAX_CONCURRENT_STREAMS"},
+    {"keepalive_min_ping_interval", "MEETINGS_KEEPALIVE_MIN_PING_INTERVAL"},
+    {"keepalive_max_ping_strikes", "MEETINGS_KEEPALIVE_MAX_PING_STRIKES"},
+    {"keepalive_permit_without_calls", "MEETINGS_KEEPALIVE_PERMIT_WITHOUT_CALLS"},
+    {"max_deadline", "MEETINGS_MAX_DEADLINE"},
 };
 
 // "--flag (MEETINGS_FLAG)": a value may come from either, so an error
@@ -152,6 +188,18 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.metrics_address = absl::GetFlag(FLAGS_metrics_address);
   options.test_only_call_delay = absl::GetFlag(FLAGS_test_only_call_delay);
+  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.auth_policy_file = absl::GetFlag(FLAGS_auth_policy_file);
+  options.limits.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.limits.keepalive_min_ping_interval = absl::GetFlag(FLAGS_keepalive_min_ping_interval);
+  options.limits.keepalive_max_ping_strikes = absl::GetFlag(FLAGS_keepalive_max_ping_strikes);
+  options.limits.keepalive_permit_without_calls =
+      absl::GetFlag(FLAGS_keepalive_permit_without_calls);
+  options.limits.max_deadline = absl::GetFlag(FLAGS_max_deadline);
+  if (absl::Status s = ValidateTlsOptions(options.tls); !s.ok()) return s;
+  if (absl::Status s = ValidateLimitOptions(options.limits); !s.ok()) return s;
   options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
   options.change_retention = absl::GetFlag(FLAGS_change_retention);
   options.revision_retention = absl::GetFlag(FLAGS_revision_retention);

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/server/logging.h"
+#include "services/server/security.h"
 
 namespace meetings::server {
 
@@ -57,6 +58,15 @@ struct ServerOptions {
   // meetings.v1 call waits this long before its handler runs. For drain
   // tests only, which need calls that are reliably in flight.
   absl::Duration test_only_call_delay = absl::ZeroDuration();
+  // TLS and mutual TLS (--tls_cert_file, --tls_key_file,
+  // --tls_client_ca_file); default plaintext. See security.h.
+  TlsOptions tls;
+  // Default "" (MEETINGS_AUTH_POLICY_FILE): JSON authorization policy;
+  // empty: authorization off, every caller may do everything.
+  std::string auth_policy_file;
+  // Concurrent streams, keepalive enforcement, maximum deadline; see
+  // security.h for each default.
+  LimitOptions limits;
 };
 
 // Splits "host:port" (host may be "[v6]") into its parts. Errors:

@@ -23,6 +23,7 @@
 #include "services/server/call_observer.h"
 #include "services/server/metrics.h"
 #include "services/server/metrics_http.h"
+#include "services/server/security.h"
 #include "services/storage/record_store.h"
 #include "services/storage/rocksdb_kv_store.h"
 
@@ -39,6 +40,8 @@ struct Server::State {
   std::unique_ptr<storage::RocksDbKvStore> kv;
   std::unique_ptr<storage::RecordStore> store;
   std::unique_ptr<domain::MeetingRecords> core;
+  // Outlives the services, which hold a pointer to it.
+  std::unique_ptr<domain::AuthPolicy> auth_policy;
   std::unique_ptr<api::MeetingRecordsService> service;
   std::unique_ptr<api::ChangeFeedService> change_feed;
   std::unique_ptr<domain::AdminCore> admin;
@@ -83,11 +86,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   core_options.change_retention = options.change_retention;
   core_options.revision_retention = options.revision_retention;
   state->core = std::make_unique<domain::MeetingRecords>(state->store.get(), core_options);
-  state->service = std::make_unique<api::MeetingRecordsService>(state->core.get());
-  state->change_feed = std::make_unique<api::ChangeFeedService>(state->core.get());
+  auto auth_policy = LoadAuthPolicy(options.auth_policy_file);
+  if (!auth_policy.ok()) return auth_policy.status();
+  state->auth_policy = *std::move(auth_policy);
+  auto credentials = MakeServerCredentials(options.tls);
+  if (!credentials.ok()) return credentials.status();
+  api::ServiceOptions service_options;
+  service_options.auth_policy = state->auth_policy.get();
+  service_options.max_deadline = options.limits.max_deadline;
+  state->service =
+      std::make_unique<api::MeetingRecordsService>(state->core.get(), service_options);
+  state->change_feed = std::make_unique<api::ChangeFeedService>(state->core.get(), service_options);
   state->admin = std::make_unique<domain::AdminCore>(state->store.get(), state->kv.get(),
                                                      options.backup_dir);
-  state->admin_service = std::make_unique<api::AdminService>(state->admin.get());
+  state->admin_service =
+      std::make_unique<api::AdminService>(state->admin.get(), service_options);
 
   MetricsOptions metrics_options;
   metrics_options.services = {v1::MeetingRecords::service_full_name(),
@@ -111,7 +124,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &state->port);
+  builder.AddListeningPort(options.address, *credentials, &state->port);
+  ApplyServerLimits(options.limits, &builder);
   builder.RegisterService(state->service.get());
   builder.RegisterService(state->change_feed.get());
   builder.RegisterService(state->admin_service.get());
