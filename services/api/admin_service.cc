@@ -6,23 +6,33 @@ namespace meetings::api {
 
 using domain::CallContext;
 
-AdminService::Reactor* AdminService::CheckConsistency(Ctx* ctx,
-                                                      const admin::v1::CheckConsistencyRequest*,
-                                                      admin::v1::CheckConsistencyResponse* resp) {
-  return Run(ctx, options_, resp, [&](const CallContext& c) { return core_->CheckConsistency(c); });
-}
-AdminService::Reactor* AdminService::RebuildIndexes(Ctx* ctx,
-                                                    const admin::v1::RebuildIndexesRequest*,
-                                                    admin::v1::RebuildIndexesResponse* resp) {
-  return Run(ctx, options_, resp, [&](const CallContext& c) { return core_->RebuildIndexes(c); });
-}
-AdminService::Reactor* AdminService::CreateBackup(Ctx* ctx, const admin::v1::CreateBackupRequest*,
-                                                  admin::v1::Backup* resp) {
-  return Run(ctx, options_, resp, [&](const CallContext& c) { return core_->CreateBackup(c); });
-}
-AdminService::Reactor* AdminService::ListBackups(Ctx* ctx, const admin::v1::ListBackupsRequest*,
-                                                 admin::v1::ListBackupsResponse* resp) {
-  return Run(ctx, options_, resp, [&](const CallContext& c) { return core_->ListBackups(c); });
+AdminService::AdminService(domain::AdminCore* core, ServiceOptions options)
+    : core_(core), options_(options) {
+  const std::string service = admin::v1::Admin::service_full_name();
+  MarkMethodRawCallback(
+      MethodIndex(service, "CheckConsistency"),
+      UnaryHandler<admin::v1::CheckConsistencyRequest>(
+          &options_, [this](const admin::v1::CheckConsistencyRequest&, const CallContext& c) {
+            return core_->CheckConsistency(c);
+          }));
+  MarkMethodRawCallback(
+      MethodIndex(service, "RebuildIndexes"),
+      UnaryHandler<admin::v1::RebuildIndexesRequest>(
+          &options_, [this](const admin::v1::RebuildIndexesRequest&, const CallContext& c) {
+            return core_->RebuildIndexes(c);
+          }));
+  MarkMethodRawCallback(
+      MethodIndex(service, "CreateBackup"),
+      UnaryHandler<admin::v1::CreateBackupRequest>(
+          &options_, [this](const admin::v1::CreateBackupRequest&, const CallContext& c) {
+            return core_->CreateBackup(c);
+          }));
+  MarkMethodRawCallback(
+      MethodIndex(service, "ListBackups"),
+      UnaryHandler<admin::v1::ListBackupsRequest>(
+          &options_, [this](const admin::v1::ListBackupsRequest&, const CallContext& c) {
+            return core_->ListBackups(c);
+          }));
 }
 
 }  // namespace meetings::api

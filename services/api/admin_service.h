@@ -10,21 +10,10 @@
 namespace meetings::api {
 
 // Thread-safe. `core` (and options.auth_policy) must outlive the service.
+// Every method is a raw callback method (see UnaryHandler in call.h).
 class AdminService final : public admin::v1::Admin::CallbackService {
  public:
-  explicit AdminService(domain::AdminCore* core, ServiceOptions options = {})
-      : core_(core), options_(options) {}
-
-  using Ctx = grpc::CallbackServerContext;
-  using Reactor = grpc::ServerUnaryReactor;
-
-  Reactor* CheckConsistency(Ctx*, const admin::v1::CheckConsistencyRequest*,
-                            admin::v1::CheckConsistencyResponse*) override;
-  Reactor* RebuildIndexes(Ctx*, const admin::v1::RebuildIndexesRequest*,
-                          admin::v1::RebuildIndexesResponse*) override;
-  Reactor* CreateBackup(Ctx*, const admin::v1::CreateBackupRequest*, admin::v1::Backup*) override;
-  Reactor* ListBackups(Ctx*, const admin::v1::ListBackupsRequest*,
-                       admin::v1::ListBackupsResponse*) override;
+  explicit AdminService(domain::AdminCore* core, ServiceOptions options = {});
 
  private:
   domain::AdminCore* const core_;

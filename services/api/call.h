@@ -1,6 +1,7 @@
 // What every handler does around its one call into the domain layer: the
-// call's deadline (capped), cancellation and authenticated caller become a
-// CallContext, and the result becomes the response and a grpc::Status.
+// request's bytes become a message, the call's deadline (capped),
+// cancellation and authenticated caller become a CallContext, and the
+// result becomes the response's bytes and a grpc::Status.
 #ifndef MEETINGS_SERVICES_API_CALL_H_
 #define MEETINGS_SERVICES_API_CALL_H_
 
@@ -13,7 +14,11 @@
 #include "absl/time/clock.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/server_context.h"
+#include "google/protobuf/empty.pb.h"
+#include "grpcpp/impl/codegen/server_callback_handlers.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
+#include "services/api/request_body.h"
 #include "services/api/service_options.h"
 #include "services/api/status.h"
 #include "services/domain/authz.h"
@@ -70,37 +75,49 @@ absl::StatusOr<domain::CallContext> ContextOf(ServerContext* ctx,
   return context;
 }
 
-// Finishes a unary call with `result`, moving a value into `response`.
-template <typename Response>
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx,
-                                 absl::StatusOr<Response> result, Response* response) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  if (result.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(result.status()));
-  return reactor;
-}
+// The index of `method` in the service named `service_full_name` (its
+// position in the .proto, which is how generated services number their
+// methods). Aborts when there is no such method: a programming error that
+// every test starting the server catches.
+int MethodIndex(const std::string& service_full_name, const std::string& method);
 
-inline grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx,
-                                        const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
-// The whole of a unary handler: builds the CallContext (or fails the call
-// with UNAUTHENTICATED), runs `call(context)`, which returns
+// The whole of a unary call, on the request's bytes: authenticates the
+// caller (UNAUTHENTICATED when a policy is set and the credentials do not
+// authenticate), parses the body into a `Request` (INVALID_ARGUMENT naming
+// what is wrong), runs `call(request, context)`, which returns
 // absl::StatusOr<Response> or, for Empty responses, absl::Status, and
-// finishes the call with its result.
-template <typename Response, typename Call>
-grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* ctx, const ServiceOptions& options,
-                              Response* response, Call&& call) {
+// serializes its value into `response`.
+template <typename Request, typename Call>
+absl::Status HandleUnary(grpc::CallbackServerContext* ctx, const ServiceOptions& options,
+                         const grpc::ByteBuffer& body, grpc::ByteBuffer* response, Call& call) {
   absl::StatusOr<domain::CallContext> context = ContextOf(ctx, options);
-  if (!context.ok()) return Finish(ctx, context.status());
-  if constexpr (std::is_same_v<decltype(call(*context)), absl::Status>) {
-    return Finish(ctx, call(*context));
+  if (!context.ok()) return context.status();
+  Request request;
+  if (absl::Status parsed = ParseRequestBody(body, &request); !parsed.ok()) return parsed;
+  auto result = call(request, *context);
+  if constexpr (std::is_same_v<decltype(result), absl::Status>) {
+    if (!result.ok()) return result;
+    SerializeResponseBody(google::protobuf::Empty(), response);
   } else {
-    return Finish(ctx, call(*context), response);
+    if (!result.ok()) return result.status();
+    SerializeResponseBody(*result, response);
   }
+  return absl::OkStatus();
+}
+
+// A raw callback handler (request and response as bytes) running
+// HandleUnary<Request>. For grpc::Service::MarkMethodRawCallback, which
+// takes ownership. `options` must outlive the handler.
+template <typename Request, typename Call>
+grpc::internal::MethodHandler* UnaryHandler(const ServiceOptions* options, Call call) {
+  return new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+      [options, call = std::move(call)](grpc::CallbackServerContext* ctx,
+                                        const grpc::ByteBuffer* body,
+                                        grpc::ByteBuffer* response) mutable {
+        grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+        reactor->Finish(ToGrpcStatus(HandleUnary<Request>(ctx, *options, *body, response, call)));
+        return reactor;
+      });
 }
 
 }  // namespace meetings::api

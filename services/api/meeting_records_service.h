@@ -6,6 +6,11 @@
 #ifndef MEETINGS_SERVICES_API_MEETING_RECORDS_SERVICE_H_
 #define MEETINGS_SERVICES_API_MEETING_RECORDS_SERVICE_H_
 
+#include <string>
+
+#include "grpcpp/impl/codegen/service_type.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/sync_stream.h"
 #include "meetings/v1/service.grpc.pb.h"
 #include "services/api/service_options.h"
 #include "services/domain/meeting_records.h"
@@ -13,63 +18,34 @@
 namespace meetings::api {
 
 // Thread-safe. `core` (and options.auth_policy) must outlive the service.
+// Every method is registered as a raw callback method (see UnaryHandler in
+// call.h), so the handlers parse the request bytes themselves.
 class MeetingRecordsService final : public v1::MeetingRecords::CallbackService {
  public:
-  explicit MeetingRecordsService(domain::MeetingRecords* core, ServiceOptions options = {})
-      : core_(core), options_(options) {}
-
-  using Ctx = grpc::CallbackServerContext;
-  using Reactor = grpc::ServerUnaryReactor;
-  using Empty = google::protobuf::Empty;
-
-  Reactor* CreateOrganization(Ctx*, const v1::CreateOrganizationRequest*, v1::Organization*) override;
-  Reactor* GetOrganization(Ctx*, const v1::GetOrganizationRequest*, v1::Organization*) override;
-  Reactor* UpdateOrganization(Ctx*, const v1::UpdateOrganizationRequest*, v1::Organization*) override;
-  Reactor* DeleteOrganization(Ctx*, const v1::DeleteOrganizationRequest*, Empty*) override;
-  Reactor* ListOrganizations(Ctx*, const v1::ListOrganizationsRequest*,
-                             v1::ListOrganizationsResponse*) override;
-
-  Reactor* CreatePerson(Ctx*, const v1::CreatePersonRequest*, v1::Person*) override;
-  Reactor* GetPerson(Ctx*, const v1::GetPersonRequest*, v1::Person*) override;
-  Reactor* UpdatePerson(Ctx*, const v1::UpdatePersonRequest*, v1::Person*) override;
-  Reactor* DeletePerson(Ctx*, const v1::DeletePersonRequest*, Empty*) override;
-  Reactor* ListPersons(Ctx*, const v1::ListPersonsRequest*, v1::ListPersonsResponse*) override;
-
-  Reactor* CreateMeeting(Ctx*, const v1::CreateMeetingRequest*, v1::Meeting*) override;
-  Reactor* GetMeeting(Ctx*, const v1::GetMeetingRequest*, v1::Meeting*) override;
-  Reactor* UpdateMeeting(Ctx*, const v1::UpdateMeetingRequest*, v1::Meeting*) override;
-  Reactor* DeleteMeeting(Ctx*, const v1::DeleteMeetingRequest*, Empty*) override;
-  Reactor* ListMeetings(Ctx*, const v1::ListMeetingsRequest*, v1::ListMeetingsResponse*) override;
-
-  Reactor* CreateDocument(Ctx*, const v1::CreateDocumentRequest*, v1::Document*) override;
-  Reactor* GetDocument(Ctx*, const v1::GetDocumentRequest*, v1::Document*) override;
-  Reactor* UpdateDocument(Ctx*, const v1::UpdateDocumentRequest*, v1::Document*) override;
-  Reactor* DeleteDocument(Ctx*, const v1::DeleteDocumentRequest*, Empty*) override;
-  Reactor* ListDocuments(Ctx*, const v1::ListDocumentsRequest*,
-                         v1::ListDocumentsResponse*) override;
-
-  Reactor* SearchRecords(Ctx*, const v1::SearchRecordsRequest*,
-                         v1::SearchRecordsResponse*) override;
-  Reactor* ListRevisions(Ctx*, const v1::ListRevisionsRequest*,
-                         v1::ListRevisionsResponse*) override;
-  Reactor* GetRevision(Ctx*, const v1::GetRevisionRequest*, v1::Revision*) override;
+  explicit MeetingRecordsService(domain::MeetingRecords* core, ServiceOptions options = {});
 
  private:
+  // Serves `method` with `call(request, context)` on the domain core.
+  template <typename Request, typename Call>
+  void Serve(const std::string& method, Call call);
+
   domain::MeetingRecords* const core_;
   const ServiceOptions options_;
 };
 
 // meetings.v1.ChangeFeed on the synchronous API: each stream holds one
 // server thread while it waits for changes, and gRPC's flow control makes a
-// slow consumer block only its own thread. Thread-safe. `core` (and
-// options.auth_policy) must outlive the service.
-class ChangeFeedService final : public v1::ChangeFeed::Service {
+// slow consumer block only its own thread. The method is registered by hand
+// with bytes for request and responses, so that a request body that does
+// not parse is INVALID_ARGUMENT (the generated sync handler would answer
+// INTERNAL). Thread-safe. `core` (and options.auth_policy) must outlive the
+// service.
+class ChangeFeedService final : public grpc::Service {
  public:
-  explicit ChangeFeedService(domain::MeetingRecords* core, ServiceOptions options = {})
-      : core_(core), options_(options) {}
+  explicit ChangeFeedService(domain::MeetingRecords* core, ServiceOptions options = {});
 
-  grpc::Status StreamChanges(grpc::ServerContext* ctx, const v1::StreamChangesRequest* req,
-                             grpc::ServerWriter<v1::StreamChangesResponse>* writer) override;
+  grpc::Status StreamChanges(grpc::ServerContext* ctx, const grpc::ByteBuffer* body,
+                             grpc::ServerWriter<grpc::ByteBuffer>* writer);
 
  private:
   domain::MeetingRecords* const core_;

@@ -73,6 +73,17 @@ absl::StatusOr<std::string> DecodeToken(std::string_view token, uint64_t fingerp
   return DecodePageToken(token, fingerprint);
 }
 
+// DecodeToken for lists ordered by id, whose position is the last id
+// returned. A token can be forged (see page_token.h), so the position is
+// checked to be an id before a scan resumes from it.
+absl::StatusOr<std::string> DecodeIdToken(std::string_view token, uint64_t fingerprint) {
+  auto position = DecodeToken(token, fingerprint);
+  if (position.ok() && !position->empty() && !IsValidId(*position)) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  return position;
+}
+
 std::string NextToken(const std::optional<std::string>& position, uint64_t fingerprint) {
   if (!position) return std::string();
   return EncodePageToken(fingerprint, *position);
@@ -181,7 +192,7 @@ absl::StatusOr<Resource> CreateRecord(storage::RecordStore* store, bool sync, ab
         return MutationResult::Put(std::move(envelope));
       });
   if (!result.ok()) return result.status();
-  return Ops<Resource>::Of(result->record);
+  return std::move(*Ops<Resource>::Mutable(&result->record));
 }
 
 template <typename Resource>
@@ -191,13 +202,15 @@ absl::StatusOr<Resource> GetRecord(storage::RecordStore* store, const RecordKey&
   auto current = store->Get(key);
   if (!current.ok()) return current.status();
   if (!current->record) return NotFound(name);
-  const Resource& resource = Ops<Resource>::Of(*current->record);
+  Resource* resource = Ops<Resource>::Mutable(&*current->record);
   if (can_read) {
-    auto readable = can_read(resource);
+    auto readable = can_read(*resource);
     if (!readable.ok()) return readable.status();
     if (!*readable) return NotFound(name);
   }
-  return resource;
+  // Moved out of the envelope, which is discarded: a copy of a meeting with
+  // its participants cost as much as parsing it.
+  return std::move(*resource);
 }
 
 template <typename Resource>
@@ -238,7 +251,7 @@ absl::StatusOr<Resource> UpdateRecord(storage::RecordStore* store, bool sync, ab
         return MutationResult::Put(std::move(envelope));
       });
   if (!result.ok()) return result.status();
-  return Ops<Resource>::Of(result->record);
+  return std::move(*Ops<Resource>::Mutable(&result->record));
 }
 
 template <typename Resource>
@@ -553,9 +566,9 @@ absl::Status MeetingRecords::Resolve(std::string_view field, std::string_view na
   if (!id.ok()) return id.status();
   const RecordKey key = collection == kPersons ? RecordKey::Person(*id)
                                                : RecordKey::Organization(*id);
-  auto current = store_->Get(key);
-  if (!current.ok()) return current.status();
-  if (!current->record) {
+  auto exists = store_->Exists(key);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) {
     return absl::NotFoundError(absl::StrCat(Sv(field), ": ", Sv(name), " does not exist"));
   }
   return absl::OkStatus();
@@ -690,7 +703,7 @@ absl::StatusOr<v1::ListOrganizationsResponse> MeetingRecords::ListOrganizations(
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   const uint64_t fingerprint = QueryFingerprint(request);
-  auto after = DecodeToken(request.page_token(), fingerprint);
+  auto after = DecodeIdToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
   AccessChecker access(store_, context.principal);
   absl::StatusOr<storage::RecordPage> page;
@@ -801,7 +814,7 @@ absl::StatusOr<v1::ListPersonsResponse> MeetingRecords::ListPersons(
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   const uint64_t fingerprint = QueryFingerprint(request);
-  auto after = DecodeToken(request.page_token(), fingerprint);
+  auto after = DecodeIdToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
   auto page = store_->List(RecordKind::kPerson, "", *after, *page_size);
   if (!page.ok()) return page.status();
@@ -1076,7 +1089,7 @@ absl::StatusOr<v1::ListDocumentsResponse> MeetingRecords::ListDocuments(
   if (!readable.ok()) return readable.status();
   if (!*readable) return NotFound(request.parent());
   const uint64_t fingerprint = QueryFingerprint(request);
-  auto after = DecodeToken(request.page_token(), fingerprint);
+  auto after = DecodeIdToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
   auto page = store_->List(
       RecordKind::kDocument, *meeting_id, *after, *page_size,

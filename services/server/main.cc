@@ -19,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/stubs/logging.h"
 #include "services/server/config.h"
 #include "services/server/logging.h"
 #include "services/server/server.h"
@@ -50,6 +51,18 @@ int WaitForSignal(const sigset_t& signals, absl::Duration timeout) {
   }
 }
 
+// Protobuf's own complaints become JSON log lines. A string field that is
+// not UTF-8 in a request is the client's error, already answered with
+// INVALID_ARGUMENT and counted in the call's log line: debug, so hostile
+// clients cannot flood the log. Anything else protobuf says is a warning.
+void LogProtobufMessage(google::protobuf::LogLevel level, const char* filename, int line,
+                        const std::string& message) {
+  const bool client_input = message.find("contains invalid UTF-8 data") != std::string::npos;
+  Log(client_input || level == google::protobuf::LOGLEVEL_INFO ? LogLevel::kDebug
+                                                               : LogLevel::kWarning,
+      message, {{"source", absl::StrCat("protobuf:", filename, ":", line)}});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,6 +73,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   meetings::server::SetMinLogLevel(options->log_level);
+  google::protobuf::SetLogHandler(&LogProtobufMessage);
   // Signals are taken by sigwait below, in this thread only: block them
   // before any other thread starts so every thread inherits the mask.
   sigset_t signals;

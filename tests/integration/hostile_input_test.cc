@@ -12,10 +12,6 @@
 // so the server sees exactly what a hostile client could send, including
 // bytes the C++ client library would refuse or fix up (invalid UTF-8 in
 // proto3 strings, unknown enum numbers, truncated fields).
-//
-// Cases the server answers wrongly today are marked `known_wrong` with
-// what it returns: they run in the TODO_ test below, which fails until the
-// server is fixed, while the main matrix stays green.
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
@@ -34,6 +30,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/sync_stream.h"
 #include "gtest/gtest.h"
 #include "services/domain/page_token.h"
 #include "tests/integration/server_process.h"
@@ -99,14 +96,6 @@ std::unique_ptr<grpc::ClientContext> Context(int seconds = 30) {
   return context;
 }
 
-// What the server answers today for the cases it gets wrong (see the
-// TODO_ test): gRPC fails to deserialize the request before any of our
-// code runs and answers UNIMPLEMENTED with an empty message; and list
-// methods resume a scan from a forged page-token position without checking
-// it is a well-formed id.
-constexpr char kUnparsableToday[] = "UNIMPLEMENTED with an empty message";
-constexpr char kForgedPositionToday[] = "OK: the forged position is used unchecked";
-
 // One row of the matrix.
 struct Case {
   // What is wrong with the request.
@@ -118,9 +107,6 @@ struct Case {
   Code want;
   // Text the error message must contain (the field path), or empty.
   std::string mentions;
-  // When non-empty: the server answers this case wrongly today; says what
-  // it returns instead. Runs in the TODO_ test.
-  std::string known_wrong = {};
 };
 
 class HostileInputTest : public ::testing::Test {
@@ -194,7 +180,7 @@ class HostileInputTest : public ::testing::Test {
     bool done = false;
     grpc::Status result;
     // RpcMethod keeps a pointer to the name until the call completes.
-    const std::string full_method = kService + method;
+    const std::string full_method = method.starts_with("/") ? method : kService + method;
     stub.UnaryCall(context.get(), full_method, grpc::StubOptions(), &in, &out,
                    [&](grpc::Status status) {
                      std::lock_guard<std::mutex> lock(mu);
@@ -275,7 +261,7 @@ class HostileInputTest : public ::testing::Test {
   }
 
   static std::vector<Case> Matrix();
-  static void RunCases(bool known_wrong);
+  static void RunCases();
 
   static ServerProcess* server_;
 };
@@ -285,9 +271,9 @@ ServerProcess* HostileInputTest::server_ = nullptr;
 std::vector<Case> HostileInputTest::Matrix() {
   std::vector<Case> cases;
   auto add = [&](std::string what, std::string method, std::string request, Code want,
-                 std::string mentions, std::string known_wrong = {}) {
-    cases.push_back({std::move(what), std::move(method), std::move(request), want,
-                     std::move(mentions), std::move(known_wrong)});
+                 std::string mentions) {
+    cases.push_back(
+        {std::move(what), std::move(method), std::move(request), want, std::move(mentions)});
   };
 
   // Valid requests to mutate into hostile ones.
@@ -340,9 +326,9 @@ std::vector<Case> HostileInputTest::Matrix() {
       "SearchRecords",      "ListRevisions",   "GetRevision"};
   for (const auto& method : methods) {
     add("bytes that are no protobuf (an invalid tag)", method, "\xff\xff\xff\xff\x0f",
-        Code::INVALID_ARGUMENT, "", kUnparsableToday);
+        Code::INVALID_ARGUMENT, "request body: not a valid meetings.v1.");
     add("a length prefix longer than the message", method, "\x0a\x40short",
-        Code::INVALID_ARGUMENT, "", kUnparsableToday);
+        Code::INVALID_ARGUMENT, "request body: not a valid meetings.v1.");
     // Unknown field 999 of 4 MiB + 1 KiB: over the default 4 MiB limit.
     add("an oversize message (4 MiB + 1 KiB)", method,
         Len(999, std::string((4 << 20) + 1024, 'x')), Code::RESOURCE_EXHAUSTED, "");
@@ -351,48 +337,35 @@ std::vector<Case> HostileInputTest::Matrix() {
   // --- Invalid UTF-8 in a string field of every RPC.
   const std::string bad_name = "organizations/" + kBadByte;
   add("invalid UTF-8 in organization.display_name", "CreateOrganization",
-      create_org(Len(3, kLoneContinuation)), Code::INVALID_ARGUMENT, "organization.display_name",
-      kUnparsableToday);
+      create_org(Len(3, kLoneContinuation)), Code::INVALID_ARGUMENT, "organization.display_name");
   add("invalid UTF-8 in organization.other_names[0]", "CreateOrganization",
-      create_org(Len(5, kOverlong)), Code::INVALID_ARGUMENT, "organization.other_names",
-      kUnparsableToday);
+      create_org(Len(5, kOverlong)), Code::INVALID_ARGUMENT, "organization.other_names");
   add("invalid UTF-8 in organization.labels key", "CreateOrganization",
       create_org(Len(10, Len(1, kSurrogate) + Len(2, "v"))), Code::INVALID_ARGUMENT,
-      "organization.labels",
-      kUnparsableToday);
+      "organization.labels");
   add("invalid UTF-8 in name", "GetOrganization", Len(1, bad_name), Code::INVALID_ARGUMENT,
-      "name",
-      kUnparsableToday);
+      "name");
   add("invalid UTF-8 in organization.short_name", "UpdateOrganization",
       Len(1, Len(1, "organizations/vusta") + Len(4, kBadByte)) + Len(2, Len(1, "short_name")),
-      Code::INVALID_ARGUMENT, "organization.short_name",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "organization.short_name");
   add("invalid UTF-8 in name", "DeleteOrganization", Len(1, bad_name), Code::INVALID_ARGUMENT,
-      "name",
-      kUnparsableToday);
+      "name");
   add("invalid UTF-8 in parent", "ListOrganizations", Len(1, bad_name), Code::INVALID_ARGUMENT,
-      "parent",
-      kUnparsableToday);
+      "parent");
   add("invalid UTF-8 in person.full_name", "CreatePerson", create_person(Len(3, kOverlong)),
-      Code::INVALID_ARGUMENT, "person.full_name",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "person.full_name");
   add("invalid UTF-8 in name", "GetPerson", Len(1, "persons/" + kSurrogate),
-      Code::INVALID_ARGUMENT, "name",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "name");
   add("invalid UTF-8 in person.given_name", "UpdatePerson",
       Len(1, Len(1, "persons/phan-xuan-dung") + Len(5, kSurrogate)) + Len(2, Len(1, "given_name")),
-      Code::INVALID_ARGUMENT, "person.given_name",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "person.given_name");
   add("invalid UTF-8 in name", "DeletePerson", Len(1, "persons/" + kBadByte),
-      Code::INVALID_ARGUMENT, "name",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "name");
   add("invalid UTF-8 in page_token", "ListPersons", Len(2, kBadByte), Code::INVALID_ARGUMENT,
-      "page_token",
-      kUnparsableToday);
+      "page_token");
   add("invalid UTF-8 in meeting.title", "CreateMeeting",
       create_meeting(meeting.meeting(), Len(3, kLoneContinuation)), Code::INVALID_ARGUMENT,
-      "meeting.title",
-      kUnparsableToday);
+      "meeting.title");
   {
     // participants[0] is the first Participant in the message; appending a
     // second occurrence of field 16 would add a participant, so rebuild it.
@@ -404,50 +377,36 @@ std::vector<Case> HostileInputTest::Matrix() {
     m.clear_participants();
     add("invalid UTF-8 in meeting.participants[0].position", "CreateMeeting",
         Len(1, Bytes(m) + bytes) + Len(2, meeting.meeting_id()), Code::INVALID_ARGUMENT,
-        "meeting.participants[0].position",
-      kUnparsableToday);
+        "meeting.participants[0].position");
   }
   add("invalid UTF-8 in name", "GetMeeting", Len(1, "meetings/" + kBadByte),
-      Code::INVALID_ARGUMENT, "name",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "name");
   add("invalid UTF-8 in meeting.description", "UpdateMeeting",
       update_meeting(Len(5, kOverlong), "description"), Code::INVALID_ARGUMENT,
-      "meeting.description",
-      kUnparsableToday);
+      "meeting.description");
   add("invalid UTF-8 in etag", "DeleteMeeting", Len(1, "meetings/hop-them") + Len(2, kBadByte),
-      Code::INVALID_ARGUMENT, "etag",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "etag");
   add("invalid UTF-8 in order_by", "ListMeetings", Len(6, "start_time " + kBadByte),
-      Code::INVALID_ARGUMENT, "order_by",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "order_by");
   add("invalid UTF-8 in document.title", "CreateDocument", create_document(Len(3, kSurrogate)),
-      Code::INVALID_ARGUMENT, "document.title",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "document.title");
   add("invalid UTF-8 in name", "GetDocument", Len(1, std::string(kSeedMeeting) + "/documents/" + kBadByte),
-      Code::INVALID_ARGUMENT, "name",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "name");
   add("invalid UTF-8 in document.summary", "UpdateDocument",
       Len(1, Len(1, kSeedDocument) + Len(12, kBadByte)) + Len(2, Len(1, "summary")),
-      Code::INVALID_ARGUMENT, "document.summary",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "document.summary");
   add("invalid UTF-8 in name", "DeleteDocument", Len(1, std::string(kSeedDocument) + kBadByte),
-      Code::INVALID_ARGUMENT, "name",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "name");
   add("invalid UTF-8 in parent", "ListDocuments", Len(1, "meetings/" + kOverlong),
-      Code::INVALID_ARGUMENT, "parent",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "parent");
   add("invalid UTF-8 in query", "SearchRecords", Len(1, "giao ban " + kBadByte),
-      Code::INVALID_ARGUMENT, "query",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "query");
   add("invalid UTF-8 in name", "ListRevisions", Len(1, "meetings/" + kSurrogate),
-      Code::INVALID_ARGUMENT, "name",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "name");
   add("invalid UTF-8 in name", "GetRevision", Len(1, "persons/" + kOverlong) + Num(2, 1),
-      Code::INVALID_ARGUMENT, "name",
-      kUnparsableToday);
+      Code::INVALID_ARGUMENT, "name");
   add("invalid UTF-8 in update_mask.paths[0]", "UpdateMeeting",
-      update_meeting(Len(3, "Tiêu đề"), kBadByte), Code::INVALID_ARGUMENT, "update_mask",
-      kUnparsableToday);
+      update_meeting(Len(3, "Tiêu đề"), kBadByte), Code::INVALID_ARGUMENT, "update_mask");
 
   // --- Control characters and huge strings.
   add("a control character in meeting.title", "CreateMeeting",
@@ -704,15 +663,14 @@ std::vector<Case> HostileInputTest::Matrix() {
       "page_token");
   add("a forged token whose position is not an id", "ListPersons",
       Len(2, Forge(persons_token, std::string("a\0b\xff", 4))), Code::INVALID_ARGUMENT,
-      "page_token", kForgedPositionToday);
+      "page_token");
   add("a forged token whose position is not an id", "ListOrganizations",
-      Len(3, Forge(orgs_token, "Not An Id/..")), Code::INVALID_ARGUMENT, "page_token",
-      kForgedPositionToday);
+      Len(3, Forge(orgs_token, "Not An Id/..")), Code::INVALID_ARGUMENT, "page_token");
   add("a forged token of 5000 bytes", "ListOrganizations",
       Len(3, Forge(orgs_token, std::string(5000, 'z'))), Code::INVALID_ARGUMENT, "page_token");
   add("a forged token whose position is not an id", "ListDocuments",
       Len(1, kSeedMeeting) + Len(5, Forge(docs_token, "../x")), Code::INVALID_ARGUMENT,
-      "page_token", kForgedPositionToday);
+      "page_token");
 
   // --- References to missing records, and missing targets.
   add("a missing organization", "GetOrganization", Len(1, "organizations/khong-co"),
@@ -796,16 +754,14 @@ std::vector<Case> HostileInputTest::Matrix() {
   return cases;
 }
 
-void HostileInputTest::RunCases(bool known_wrong) {
+void HostileInputTest::RunCases() {
   const std::string before = Snapshot();
   ASSERT_FALSE(before.empty());
   ASSERT_NE(before.find("vusta-giao-ban-2021-11-15"), std::string::npos);
   int ran = 0;
   for (const Case& c : Matrix()) {
-    if (c.known_wrong.empty() == known_wrong) continue;
     ++ran;
-    SCOPED_TRACE(absl::StrCat(c.method, ": ", c.what,
-                              c.known_wrong.empty() ? "" : " [today: " + c.known_wrong + "]"));
+    SCOPED_TRACE(absl::StrCat(c.method, ": ", c.what));
     const grpc::Status status = RawCall(c.method, c.request);
     EXPECT_EQ(status.error_code(), c.want) << "message: " << status.error_message();
     if (!c.mentions.empty()) {
@@ -829,17 +785,45 @@ TEST_F(HostileInputTest, EveryRpcIsCoveredByTheMatrix) {
   }
 }
 
-TEST_F(HostileInputTest, EveryRpcRefusesHostileInputWithTheRightCodeAndChangesNothing) {
-  RunCases(/*known_wrong=*/false);
+// The other services parse their request bytes the same way: the Admin
+// service's unary methods and the ChangeFeed stream.
+TEST_F(HostileInputTest, AdminAndChangeFeedRefuseBytesThatAreNoProtobuf) {
+  const std::string not_protobuf = "\xff\xff\xff\xff\x0f";
+  for (const char* method : {"CheckConsistency", "RebuildIndexes", "CreateBackup", "ListBackups"}) {
+    SCOPED_TRACE(method);
+    const grpc::Status status =
+        RawCall(absl::StrCat("/meetings.admin.v1.Admin/", method), not_protobuf);
+    EXPECT_EQ(status.error_code(), Code::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_NE(status.error_message().find("not a valid meetings.admin.v1."), std::string::npos)
+        << status.error_message();
+  }
+
+  auto channel = server_->NewChannel();
+  const grpc::internal::RpcMethod method("/meetings.v1.ChangeFeed/StreamChanges",
+                                         grpc::internal::RpcMethod::SERVER_STREAMING, channel);
+  const std::pair<std::string, std::string> bodies[] = {
+      {not_protobuf, "not a valid meetings.v1.StreamChangesRequest"},
+      {Len(3, "organizations/" + kBadByte), "organization: not valid UTF-8"}};
+  for (const auto& [body, mentions] : bodies) {
+    auto context = Context();
+    grpc::Slice slice(body);
+    const grpc::ByteBuffer request(&slice, 1);
+    std::unique_ptr<grpc::ClientReader<grpc::ByteBuffer>> reader(
+        grpc::internal::ClientReaderFactory<grpc::ByteBuffer>::Create(channel.get(), method,
+                                                                      context.get(), request));
+    grpc::ByteBuffer response;
+    int responses = 0;
+    while (reader->Read(&response)) ++responses;
+    const grpc::Status status = reader->Finish();
+    EXPECT_EQ(responses, 0);
+    EXPECT_EQ(status.error_code(), Code::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_NE(status.error_message().find(mentions), std::string::npos)
+        << status.error_message();
+  }
 }
 
-// The cases the server answers with a wrong code today (see known_wrong in
-// Matrix()): a body that is not protobuf at all gets UNIMPLEMENTED from
-// gRPC 1.51's callback API instead of INVALID_ARGUMENT. Disabled so CI stays
-// green while that defect is open (run with --gtest_also_run_disabled_tests
-// to see it fail); when the server is fixed, clear known_wrong and enable it.
-TEST_F(HostileInputTest, DISABLED_TODO_CasesTheServerAnswersWronglyToday) {
-  RunCases(/*known_wrong=*/true);
+TEST_F(HostileInputTest, EveryRpcRefusesHostileInputWithTheRightCodeAndChangesNothing) {
+  RunCases();
 }
 
 }  // namespace
