@@ -42,6 +42,7 @@ enum ExitCode : int {
   kExitConflict = 4,         // ALREADY_EXISTS, ABORTED, FAILED_PRECONDITION
   kExitUnavailable = 5,      // UNAVAILABLE, DEADLINE_EXCEEDED
   kExitOther = 6,            // any other error
+  kExitAccess = 7,           // UNAUTHENTICATED, PERMISSION_DENIED
 };
 
 constexpr char kExitCodesHelp[] = R"(Exit codes:
@@ -52,8 +53,9 @@ constexpr char kExitCodesHelp[] = R"(Exit codes:
   4  ALREADY_EXISTS, ABORTED (stale etag) or FAILED_PRECONDITION (still referenced)
   5  UNAVAILABLE or DEADLINE_EXCEEDED (server unreachable, too slow)
   6  any other error
+  7  UNAUTHENTICATED (no or bad credentials) or PERMISSION_DENIED
 Errors are printed to stderr as "meetings: <CODE>: <message>".
-Environment: MEETINGS_ADDRESS (default server address).)";
+Environment: MEETINGS_ADDRESS (default server address), MEETINGS_TOKEN (bearer token).)";
 
 int ExitCodeFor(absl::StatusCode code) {
   switch (code) {
@@ -66,6 +68,8 @@ int ExitCodeFor(absl::StatusCode code) {
     case absl::StatusCode::kFailedPrecondition: return kExitConflict;
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded: return kExitUnavailable;
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kPermissionDenied: return kExitAccess;
     default: return kExitOther;
   }
 }
@@ -93,6 +97,7 @@ struct GlobalFlags {
   std::string cert_file;
   std::string key_file;
   std::string tls_server_name;
+  std::string token;
 };
 
 // Everything one invocation needs: flags, the client, and output helpers.
@@ -119,6 +124,7 @@ class Cli {
       tls.server_name_override = flags_.tls_server_name;
       options.tls = std::move(tls);
     }
+    options.bearer_token = flags_.token;
     auto connection = mc::MakeConnection(std::move(options));
     // Only local settings can fail here (a TLS file that cannot be read).
     if (!connection.ok()) throw UsageError{Describe(connection.status())};
@@ -647,6 +653,9 @@ int Main(int argc, char** argv) {
   app.add_option("--ca-file", flags.ca_file, "PEM roots to verify the server (implies --tls)");
   app.add_option("--cert-file", flags.cert_file, "PEM client certificate for mutual TLS");
   app.add_option("--key-file", flags.key_file, "PEM client private key for mutual TLS");
+  app.add_option("--token", flags.token,
+                 "Bearer token for a server with an authorization policy (use with TLS)")
+      ->envname("MEETINGS_TOKEN");
   app.add_option("--tls-server-name", flags.tls_server_name,
                  "Name the server certificate must carry, when not the address host");
 

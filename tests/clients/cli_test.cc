@@ -22,6 +22,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "meetings/v1/resources.pb.h"
+#include "services/domain/authz.h"
+#include "tests/integration/security_support.h"
 #include "tests/integration/server_process.h"
 
 namespace meetings::cli {
@@ -428,6 +430,49 @@ TEST_F(CliTest, ExitCodesAndErrorMessages) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("Exit codes:"));
   EXPECT_THAT(help.out, HasSubstr("3  NOT_FOUND"));
+  EXPECT_THAT(help.out, HasSubstr("7  UNAUTHENTICATED"));
+}
+
+// A server with TLS and an authorization policy: --ca-file and --token get
+// in; without the token the CLI exits 7 with UNAUTHENTICATED, and a
+// plaintext client cannot talk to it at all.
+TEST_F(CliTest, TlsAndBearerTokenAgainstAServerWithAPolicy) {
+  ::meetings::testing::TestPki pki;
+  ASSERT_TRUE(pki.MakeCa("ca"));
+  ASSERT_TRUE(pki.MakeLeaf("ca", "server", /*server=*/true));
+  const std::string token = "cli-test-token-2f7a";
+  ::meetings::testing::WriteWholeFile(
+      pki.Path("policy.json"),
+      absl::StrCat(R"({"principals": [{"id": "cli-admin", "admin": true, "tokenSha256": [")",
+                   domain::Sha256Hex(token), R"("]}]})"));
+  ServerProcess server("", {"--tls_cert_file=" + pki.Path("server.pem"),
+                            "--tls_key_file=" + pki.Path("server.key"),
+                            "--auth_policy_file=" + pki.Path("policy.json")});
+  ASSERT_TRUE(server.running());
+  const std::vector<std::string> tls = {"--address", server.address(), "--ca-file",
+                                        pki.Path("ca.pem"), "--tls-server-name", "localhost",
+                                        "--timeout", "5s"};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), tls.begin(), tls.end());
+    return args;
+  };
+
+  Result created = Run(with({"--token", token, "create", "organization", "--id", "tw"}),
+                       R"({"displayName":"Liên hiệp Hội tỉnh Thái Bình"})");
+  EXPECT_EQ(created.exit_code, 0) << created.err;
+  Result got = Run(with({"--token", token, "get", "organization", "tw"}));
+  EXPECT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_THAT(got.out, HasSubstr("Liên hiệp Hội tỉnh Thái Bình"));
+
+  Result anonymous = Run(with({"get", "organization", "tw"}));
+  EXPECT_EQ(anonymous.exit_code, 7);
+  EXPECT_THAT(anonymous.err, ::testing::StartsWith("meetings: UNAUTHENTICATED: "));
+  Result wrong = Run(with({"--token", "not-the-token", "list", "persons"}));
+  EXPECT_EQ(wrong.exit_code, 7);
+
+  Result plaintext = Run({"--address", server.address(), "--token", token, "--timeout", "3s",
+                          "list", "persons"});
+  EXPECT_EQ(plaintext.exit_code, 5) << plaintext.err;
 }
 
 TEST_F(CliTest, UnreachableServerFailsWithinTheTimeout) {

@@ -1,7 +1,6 @@
-// TLS and mutual TLS options of the C++ client against an in-process gRPC
-// server on 127.0.0.1 with certificates made by openssl(1) for the test (the
-// meeting-records server itself serves plaintext, behind a TLS proxy or
-// mesh when needed).
+// TLS, mutual TLS and bearer-token options of the C++ client against the
+// real server binary on 127.0.0.1 with TLS and an authorization policy, and
+// certificates made by openssl(1) for the test.
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -11,6 +10,8 @@
 #include "gtest/gtest.h"
 #include "meetings/client/client.h"
 #include "meetings/v1/service.grpc.pb.h"
+#include "absl/strings/str_cat.h"
+#include "services/domain/authz.h"
 #include "tests/integration/server_process.h"
 
 namespace meetings::client {
@@ -66,91 +67,112 @@ class Certificates {
   bool ok_ = false;
 };
 
-class EchoService final : public v1::MeetingRecords::Service {
- public:
-  grpc::Status GetOrganization(grpc::ServerContext*, const v1::GetOrganizationRequest* request,
-                               v1::Organization* response) override {
-    response->set_name(request->name());
-    return grpc::Status::OK;
-  }
-};
+// Tokens of the server's policy; it holds only their SHA-256.
+constexpr char kToken[] = "client-test-token-8c21";
 
+// The real server binary with TLS (and, with `mutual`, client certificates
+// required) and an authorization policy naming two principals: one by
+// bearer token, one by the client certificate's common name.
 class TlsServer {
  public:
-  TlsServer(const Certificates& certs, bool require_client_certificate) {
-    grpc::SslServerCredentialsOptions ssl(
-        require_client_certificate ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
-                                   : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-    ssl.pem_root_certs = certs.pem("ca.pem");
-    ssl.pem_key_cert_pairs.push_back({certs.pem("server.key"), certs.pem("server.pem")});
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(ssl), &port_);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
+  TlsServer(const Certificates& certs, bool mutual) {
+    const std::string policy = certs.path("policy.json");
+    std::ofstream(policy) << absl::StrCat(
+        R"({"principals": [{"id": "by-token", "admin": true, "tokenSha256": [")",
+        domain::Sha256Hex(kToken), R"("]}, {"id": "by-certificate", "admin": true,)",
+        R"( "certificateNames": ["client"]}]})");
+    std::vector<std::string> flags = {"--tls_cert_file=" + certs.path("server.pem"),
+                                      "--tls_key_file=" + certs.path("server.key"),
+                                      "--auth_policy_file=" + policy};
+    if (mutual) flags.push_back("--tls_client_ca_file=" + certs.path("ca.pem"));
+    server_ = std::make_unique<::meetings::testing::ServerProcess>("", flags);
   }
-  ~TlsServer() { server_->Shutdown(std::chrono::system_clock::now()); }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  bool running() const { return server_->running(); }
+  std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
 
  private:
-  EchoService service_;
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<::meetings::testing::ServerProcess> server_;
 };
 
-absl::Status GetThrough(const std::string& target, std::optional<TlsOptions> tls) {
+// One read through a client made with `tls` and `token`: OK, or why not.
+absl::Status ReadThrough(const std::string& target, std::optional<TlsOptions> tls,
+                         const std::string& token = kToken) {
   ConnectionOptions options;
   options.target = target;
   options.tls = std::move(tls);
+  options.bearer_token = token;
   options.default_timeout = absl::Seconds(5);
   options.read_retry_policy.max_attempts = 1;
   auto connection = MakeConnection(std::move(options));
   if (!connection.ok()) return connection.status();
   Client client(*connection);
-  auto org = client.GetOrganization("organizations/vusta");
-  if (org.ok() && org->name() != "organizations/vusta") return absl::InternalError("wrong echo");
-  return org.status();
+  return client.ListOrganizationsPage({}).status();
 }
 
 TEST(ClientTls, ServerVerifiedWithRootsFromFileOrPem) {
   Certificates certs;
   ASSERT_TRUE(certs.ok()) << certs.log();
-  TlsServer server(certs, /*require_client_certificate=*/false);
+  TlsServer server(certs, /*mutual=*/false);
+  ASSERT_TRUE(server.running());
 
   TlsOptions from_file;
   from_file.root_certificates_file = certs.path("ca.pem");
   from_file.server_name_override = "meetings.test";
-  EXPECT_TRUE(GetThrough(server.address(), from_file).ok());
+  EXPECT_TRUE(ReadThrough(server.address(), from_file).ok());
 
   TlsOptions from_pem;
   from_pem.root_certificates_pem = certs.pem("ca.pem");
   from_pem.server_name_override = "meetings.test";
-  EXPECT_TRUE(GetThrough(server.address(), from_pem).ok());
+  EXPECT_TRUE(ReadThrough(server.address(), from_pem).ok());
 
   // The certificate names meetings.test, not 127.0.0.1.
   TlsOptions wrong_name;
   wrong_name.root_certificates_pem = certs.pem("ca.pem");
-  EXPECT_EQ(GetThrough(server.address(), wrong_name).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ReadThrough(server.address(), wrong_name).code(), absl::StatusCode::kUnavailable);
   // Plaintext against a TLS port fails too.
-  EXPECT_EQ(GetThrough(server.address(), std::nullopt).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ReadThrough(server.address(), std::nullopt).code(), absl::StatusCode::kUnavailable);
 }
 
 TEST(ClientTls, MutualTlsPresentsTheClientCertificate) {
   Certificates certs;
   ASSERT_TRUE(certs.ok()) << certs.log();
-  TlsServer server(certs, /*require_client_certificate=*/true);
+  TlsServer server(certs, /*mutual=*/true);
+  ASSERT_TRUE(server.running());
 
   TlsOptions mutual;
   mutual.root_certificates_file = certs.path("ca.pem");
   mutual.client_certificate_file = certs.path("client.pem");
   mutual.client_private_key_file = certs.path("client.key");
   mutual.server_name_override = "meetings.test";
-  EXPECT_TRUE(GetThrough(server.address(), mutual).ok());
+  // The certificate alone authenticates ("by-certificate").
+  EXPECT_TRUE(ReadThrough(server.address(), mutual, /*token=*/"").ok());
 
   TlsOptions no_client_certificate;
   no_client_certificate.root_certificates_file = certs.path("ca.pem");
   no_client_certificate.server_name_override = "meetings.test";
-  EXPECT_EQ(GetThrough(server.address(), no_client_certificate).code(),
+  EXPECT_EQ(ReadThrough(server.address(), no_client_certificate).code(),
             absl::StatusCode::kUnavailable);
+}
+
+TEST(ClientTls, BearerTokenAuthenticatesAndItsAbsenceIsUnauthenticated) {
+  Certificates certs;
+  ASSERT_TRUE(certs.ok()) << certs.log();
+  TlsServer server(certs, /*mutual=*/false);
+  ASSERT_TRUE(server.running());
+  TlsOptions tls;
+  tls.root_certificates_file = certs.path("ca.pem");
+  tls.server_name_override = "meetings.test";
+
+  EXPECT_TRUE(ReadThrough(server.address(), tls).ok());
+  const absl::Status anonymous = ReadThrough(server.address(), tls, /*token=*/"");
+  EXPECT_EQ(anonymous.code(), absl::StatusCode::kUnauthenticated) << anonymous;
+  const absl::Status wrong = ReadThrough(server.address(), tls, "not-the-token");
+  EXPECT_EQ(wrong.code(), absl::StatusCode::kUnauthenticated) << wrong;
+
+  // A token that cannot be metadata is refused before any call.
+  const absl::Status bad = ReadThrough(server.address(), tls, "two words");
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.message(), ::testing::HasSubstr("bearer_token"));
 }
 
 }  // namespace

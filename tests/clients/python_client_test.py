@@ -11,6 +11,7 @@ Usage (ctest passes these):
 
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import re
@@ -29,13 +30,13 @@ SEED_MEETING = "meetings/vusta-giao-ban-2021-11-15"
 class Server:
     """The real server on 127.0.0.1:0 over a temporary data directory."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, extra_flags=()):
         self.dir = tempfile.mkdtemp(prefix="meetings-py-client-")
         port_file = os.path.join(self.dir, "port")
         self.log = open(os.path.join(self.dir, "server.log"), "wb")
         self.process = subprocess.Popen(
             [binary, "--address=127.0.0.1:0", "--data_dir=" + os.path.join(self.dir, "data"),
-             "--port_file=" + port_file],
+             "--port_file=" + port_file] + list(extra_flags),
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -200,6 +201,32 @@ class PythonClientTest(unittest.TestCase):
         self.assertEqual(invalid.exception.code.name, "INVALID_ARGUMENT")
         with self.assertRaises(mc.InvalidArgument):
             list(self.client.iter_meetings(organization="vusta", person="phan-xuan-dung"))
+
+    def test_bearer_token_against_a_server_with_a_policy(self):
+        mc = self.mc
+        token = "py-client-token-5d1e"
+        policy_dir = tempfile.mkdtemp(prefix="meetings-py-policy-")
+        try:
+            policy = os.path.join(policy_dir, "policy.json")
+            with open(policy, "w") as f:
+                json.dump({"principals": [{
+                    "id": "py-admin", "admin": True,
+                    "tokenSha256": [hashlib.sha256(token.encode()).hexdigest()]}]}, f)
+            server = Server(ARGS.server, ["--auth_policy_file=" + policy])
+        finally:
+            shutil.rmtree(policy_dir, ignore_errors=True)
+        try:
+            with mc.Client(server.address, token=token) as client:
+                created = client.create_organization({"displayName": "Có thẩm quyền"}, "authz-org")
+                self.assertEqual(created.name, "organizations/authz-org")
+            with mc.Client(server.address) as anonymous:
+                with self.assertRaises(mc.Unauthenticated):
+                    anonymous.get_organization("authz-org")
+            with mc.Client(server.address, token="wrong-token") as wrong:
+                with self.assertRaises(mc.Unauthenticated):
+                    wrong.get_organization("authz-org")
+        finally:
+            server.stop()
 
     def test_deadline(self):
         # SIGSTOP the server so that the deadline surely passes first (a tiny

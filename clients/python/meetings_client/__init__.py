@@ -25,7 +25,9 @@ from meetings_client.client import (
     FailedPrecondition,
     InvalidArgument,
     NotFound,
+    PermissionDenied,
     RetryPolicy,
+    Unauthenticated,
     Unavailable,
     service_config_json,
 )
@@ -38,7 +40,9 @@ __all__ = [
     "FailedPrecondition",
     "InvalidArgument",
     "NotFound",
+    "PermissionDenied",
     "RetryPolicy",
+    "Unauthenticated",
     "Unavailable",
     "service_config_json",
 ]

@@ -60,6 +60,14 @@ class DeadlineExceeded(Error):
     """DEADLINE_EXCEEDED: the call's timeout passed."""
 
 
+class Unauthenticated(Error):
+    """UNAUTHENTICATED: no or bad credentials (``token``, client certificate)."""
+
+
+class PermissionDenied(Error):
+    """PERMISSION_DENIED: the credentials do not allow this change."""
+
+
 _ERRORS = {
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
     grpc.StatusCode.NOT_FOUND: NotFound,
@@ -68,6 +76,8 @@ _ERRORS = {
     grpc.StatusCode.ABORTED: FailedPrecondition,
     grpc.StatusCode.UNAVAILABLE: Unavailable,
     grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceeded,
+    grpc.StatusCode.UNAUTHENTICATED: Unauthenticated,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
 }
 
 
@@ -123,15 +133,17 @@ def _mask(paths) -> Optional[field_mask_pb2.FieldMask]:
 
 
 class Client:
-    """Client(target="localhost:50051", timeout=10.0, credentials=None, retry=RetryPolicy()).
+    """Client(target="localhost:50051", timeout=10.0, credentials=None, retry=RetryPolicy(), token=None).
 
     ``credentials``: None for plaintext, or ``grpc.ssl_channel_credentials(...)``
     for TLS (with a client key and certificate for mutual TLS).
+    ``token``: a bearer token sent with every call as ``authorization: Bearer
+    <token>``, for a server with an authorization policy (use it with TLS).
     """
 
     def __init__(self, target: str = "localhost:50051", timeout: float = 10.0,
                  credentials: Optional[grpc.ChannelCredentials] = None,
-                 retry: RetryPolicy = RetryPolicy(), options=()):
+                 retry: RetryPolicy = RetryPolicy(), options=(), token: Optional[str] = None):
         channel_options = [
             ("grpc.service_config", service_config_json(retry)),
             ("grpc.enable_retries", 1),
@@ -143,6 +155,7 @@ class Client:
             self._channel = grpc.secure_channel(target, credentials, options=channel_options)
         self._stub = service_pb2_grpc.MeetingRecordsStub(self._channel)
         self._timeout = timeout
+        self._metadata = (("authorization", "Bearer " + token),) if token else None
 
     def close(self) -> None:
         self._channel.close()
@@ -156,7 +169,8 @@ class Client:
     def _call(self, method: str, request, timeout: Optional[float]):
         try:
             return getattr(self._stub, method)(
-                request, timeout=self._timeout if timeout is None else timeout)
+                request, timeout=self._timeout if timeout is None else timeout,
+                metadata=self._metadata)
         except grpc.RpcError as e:  # a grpc.Call as well
             raise _ERRORS.get(e.code(), Error)(e.code(), e.details() or "") from None
 

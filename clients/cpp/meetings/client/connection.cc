@@ -90,7 +90,8 @@ class FailedChangeStream final : public ChangeStream {
 class GrpcChangeStream final : public ChangeStream {
  public:
   GrpcChangeStream(v1::ChangeFeed::StubInterface* stub, const v1::StreamChangesRequest& request,
-                   const CallOptions& options) {
+                   const CallOptions& options, const std::string& authorization) {
+    if (!authorization.empty()) context_.AddMetadata("authorization", authorization);
     if (options.timeout.has_value() && *options.timeout != absl::InfiniteDuration()) {
       context_.set_deadline(absl::ToChronoTime(absl::Now() + *options.timeout));
     }
@@ -109,6 +110,12 @@ absl::Status Validate(const ConnectionOptions& options) {
   if (options.target.empty()) return absl::InvalidArgumentError("target: required");
   if (options.default_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("default_timeout: must be positive");
+  }
+  for (const char c : options.bearer_token) {
+    // A metadata value: visible ASCII only.
+    if (c <= ' ' || c > '~') {
+      return absl::InvalidArgumentError("bearer_token: must be visible ASCII without spaces");
+    }
   }
   const RetryPolicy& retry = options.read_retry_policy;
   if (retry.max_attempts < 1) {
@@ -133,8 +140,11 @@ class GrpcConnection final : public Connection {
  public:
   GrpcConnection(std::unique_ptr<v1::MeetingRecords::StubInterface> stub,
                  std::unique_ptr<v1::ChangeFeed::StubInterface> feed,
-                 absl::Duration default_timeout)
-      : stub_(std::move(stub)), feed_(std::move(feed)), default_timeout_(default_timeout) {}
+                 absl::Duration default_timeout, std::string authorization)
+      : stub_(std::move(stub)),
+        feed_(std::move(feed)),
+        default_timeout_(default_timeout),
+        authorization_(std::move(authorization)) {}
 
   using Stub = v1::MeetingRecords::StubInterface;
 
@@ -234,7 +244,7 @@ class GrpcConnection final : public Connection {
 
   std::unique_ptr<ChangeStream> StreamChanges(const v1::StreamChangesRequest& r,
                                               const CallOptions& o) override {
-    return std::make_unique<GrpcChangeStream>(feed_.get(), r, o);
+    return std::make_unique<GrpcChangeStream>(feed_.get(), r, o, authorization_);
   }
 
  private:
@@ -247,6 +257,7 @@ class GrpcConnection final : public Connection {
   absl::StatusOr<Response> Call(Method<Response, Request> method, const Request& request,
                                 const CallOptions& options) {
     grpc::ClientContext context;
+    if (!authorization_.empty()) context.AddMetadata("authorization", authorization_);
     const absl::Duration timeout = options.timeout.value_or(default_timeout_);
     if (timeout != absl::InfiniteDuration()) {
       context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
@@ -260,6 +271,8 @@ class GrpcConnection final : public Connection {
   const std::unique_ptr<Stub> stub_;
   const std::unique_ptr<v1::ChangeFeed::StubInterface> feed_;
   const absl::Duration default_timeout_;
+  // "Bearer <token>", or "" to send no authorization metadata.
+  const std::string authorization_;
 };
 
 }  // namespace
@@ -400,7 +413,10 @@ absl::StatusOr<std::shared_ptr<Connection>> MakeConnection(ConnectionOptions opt
   auto channel = grpc::CreateCustomChannel(options.target, *credentials, args);
   return std::make_shared<GrpcConnection>(v1::MeetingRecords::NewStub(channel),
                                           v1::ChangeFeed::NewStub(channel),
-                                          options.default_timeout);
+                                          options.default_timeout,
+                                          options.bearer_token.empty()
+                                              ? std::string()
+                                              : "Bearer " + options.bearer_token);
 }
 
 }  // namespace meetings::client

@@ -72,6 +72,11 @@ struct ConnectionOptions {
   // Default: unset, plaintext (insecure) HTTP/2. Set to use TLS, and with a
   // client certificate and key, mutual TLS.
   std::optional<TlsOptions> tls;
+  // Default "": none. A bearer token sent with every call as the metadata
+  // `authorization: Bearer <token>`, for a server with an authorization
+  // policy. gRPC sends it over plaintext too, where anyone on the path can
+  // read it: use it with `tls`. Visible ASCII without spaces.
+  std::string bearer_token;
   // Default: RetryPolicy{} (5 attempts, 200 ms .. 2 s). Applies to Get*,
   // List* and SearchRecords only.
   RetryPolicy read_retry_policy;
