@@ -14,7 +14,7 @@
 namespace meetings::server {
 
 absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
-    const std::string& address, const Metrics* metrics) {
+    const std::string& address, const Metrics* metrics, const std::atomic<ServingPhase>* phase) {
   std::string host;
   int port = 0;
   if (absl::Status s = SplitHostPort(address, &host, &port); !s.ok()) return s;
@@ -39,6 +39,17 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   http.Get("/metrics", [metrics](const httplib::Request&, httplib::Response& response) {
     response.set_content(metrics->RenderText(), "text/plain; version=0.0.4; charset=utf-8");
   });
+
+  auto probe = [&http, phase](const char* path, bool (*serving)(ServingPhase)) {
+    http.Get(path, [phase, serving](const httplib::Request&, httplib::Response& response) {
+      const bool ok = serving(phase->load(std::memory_order_acquire));
+      response.status = ok ? 200 : 503;
+      response.set_content(ok ? "SERVING\n" : "NOT_SERVING\n", "text/plain; charset=utf-8");
+    });
+  };
+  probe("/healthz/startup", [](ServingPhase p) { return p != ServingPhase::kStarting; });
+  probe("/healthz/live", [](ServingPhase) { return true; });
+  probe("/healthz/ready", [](ServingPhase p) { return p == ServingPhase::kServing; });
 
   if (port == 0) {
     port = http.bind_to_any_port(host);

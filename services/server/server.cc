@@ -48,6 +48,8 @@ struct Server::State {
   std::unique_ptr<api::AdminService> admin_service;
   std::unique_ptr<Metrics> metrics;
   std::unique_ptr<MetricsHttpServer> metrics_http;
+  // What the HTTP probes of metrics_http report.
+  std::atomic<ServingPhase> phase{ServingPhase::kStarting};
   std::unique_ptr<grpc::Server> grpc_server;
   int port = 0;
   bool lame_duck = false;
@@ -112,7 +114,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   metrics_options.storage_stats = [kv_store] { return kv_store->Stats(); };
   state->metrics = std::make_unique<Metrics>(std::move(metrics_options));
   if (!options.metrics_address.empty()) {
-    auto http = MetricsHttpServer::Start(options.metrics_address, state->metrics.get());
+    auto http = MetricsHttpServer::Start(options.metrics_address, state->metrics.get(),
+                                         &state->phase);
     if (!http.ok()) return http.status();
     state->metrics_http = *std::move(http);
   }
@@ -150,6 +153,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         std::string(kStartupHealthName)}) {
     health->SetServingStatus(name, true);
   }
+  state->phase.store(ServingPhase::kServing, std::memory_order_release);
   State* raw = state.get();
   state->retention = std::thread([raw] {
     absl::MutexLock lock(&raw->retention_mu);
@@ -176,6 +180,7 @@ void Server::EnterLameDuck() {
     health->SetServingStatus(name, false);
   }
   state_->metrics->SetServing(false);
+  state_->phase.store(ServingPhase::kDraining, std::memory_order_release);
 }
 
 void Server::Shutdown(absl::Time deadline) {

@@ -95,6 +95,12 @@ TEST(Drain, SigtermWithCallsInFlight) {
   ASSERT_GT(pid, 0);
   auto probe_channel = server.NewChannel();
   ASSERT_EQ(HealthStatus(probe_channel, "readiness"), "SERVING");
+  // The HTTP probes (for a TLS port that the kubelet's gRPC probes cannot
+  // reach) say the same.
+  for (const char* path : {"/healthz/startup", "/healthz/live", "/healthz/ready"}) {
+    EXPECT_EQ(HttpGet(metrics_port, path), std::make_pair(200, std::string("SERVING\n")))
+        << path;
+  }
 
   // Writes in flight: each must complete, and its record must survive.
   constexpr int kCalls = 6;
@@ -130,6 +136,9 @@ TEST(Drain, SigtermWithCallsInFlight) {
   EXPECT_EQ(HealthStatus(probe_channel, "startup"), "SERVING");
   EXPECT_EQ(HealthStatus(probe_channel, ""), "NOT_SERVING");
   EXPECT_EQ(HealthStatus(probe_channel, kService), "NOT_SERVING");
+  EXPECT_EQ(HttpGet(metrics_port, "/healthz/ready").first, 503);
+  EXPECT_EQ(HttpGet(metrics_port, "/healthz/live").first, 200);
+  EXPECT_EQ(HttpGet(metrics_port, "/healthz/startup").first, 200);
   // During the lame duck a new connection is still served, and says so.
   EXPECT_EQ(HealthStatus(server.NewChannel(), "readiness"), "NOT_SERVING");
   std::vector<std::string> errors;

@@ -6,9 +6,13 @@
 //   ports         Service targetPorts, NetworkPolicy ports, grpc probe ports,
 //                 the Prometheus annotation and the MEETINGS_*_ADDRESS ports
 //                 name real container ports
-//   probes        startup, readiness and liveness are all grpc probes on
+//   probes        startup, readiness and liveness are grpc probes on
 //                 distinct health names: readiness on "readiness" (or the
-//                 service name), liveness on "liveness"
+//                 service name), liveness on "liveness"; or httpGet probes
+//                 of /healthz/{startup,ready,live} on the metrics port
+//   tls           with MEETINGS_TLS_CERT_FILE set, no grpc probe (the
+//                 kubelet cannot speak TLS to it); TLS and policy files lie
+//                 on mounted volumes
 //   grace         terminationGracePeriodSeconds >= MEETINGS_LAME_DUCK +
 //                 MEETINGS_DRAIN_TIMEOUT + 5 s; liveness tolerates a drain
 //   single-writer replicas is 1; the data directory lies on the claim
@@ -143,7 +147,11 @@ for (const file of filesFromArgs('check-policy.mjs RENDERED.yaml...')) {
       report.add(where, `ports: prometheus.io/port "${annotations['prometheus.io/port']}" is not the metrics port ${metricsPort}`);
     }
 
-    // probes
+    // probes: gRPC on the grpc port, or (required when that port speaks
+    // TLS, which the kubelet's gRPC probes cannot) HTTP on the metrics port.
+    const tls = Boolean(env.MEETINGS_TLS_CERT_FILE);
+    const httpPaths = { startupProbe: '/healthz/startup', readinessProbe: '/healthz/ready', livenessProbe: '/healthz/live' };
+    const httpNames = { startupProbe: 'startup', readinessProbe: 'readiness', livenessProbe: 'liveness' };
     const probes = { startupProbe: null, readinessProbe: null, livenessProbe: null };
     for (const kind of Object.keys(probes)) {
       const probe = server[kind];
@@ -151,9 +159,23 @@ for (const file of filesFromArgs('check-policy.mjs RENDERED.yaml...')) {
         report.add(cwhere, `probes: no ${kind}`);
         continue;
       }
-      if (!probe.grpc) {
-        report.add(cwhere, `probes: ${kind} is not a grpc probe`);
+      if (probe.httpGet) {
+        const port = probe.httpGet.port;
+        if (port !== metricsPort && port !== 'metrics') {
+          report.add(cwhere, `ports: ${kind} gets port ${port}, not the metrics port ${metricsPort}`);
+        }
+        if (probe.httpGet.path !== httpPaths[kind]) {
+          report.add(cwhere, `probes: ${kind} gets "${probe.httpGet.path}"; it must get ${httpPaths[kind]}`);
+        }
+        probes[kind] = httpNames[kind];
         continue;
+      }
+      if (!probe.grpc) {
+        report.add(cwhere, `probes: ${kind} is neither a grpc nor an httpGet probe`);
+        continue;
+      }
+      if (tls) {
+        report.add(cwhere, `tls: ${kind} is a grpc probe, which cannot reach the TLS port; use httpGet ${httpPaths[kind]} on the metrics port`);
       }
       if (!portNumbers.has(probe.grpc.port)) {
         report.add(cwhere, `ports: ${kind} probes port ${probe.grpc.port}, which no container declares`);
@@ -172,6 +194,18 @@ for (const file of filesFromArgs('check-policy.mjs RENDERED.yaml...')) {
     if (probes.readinessProbe !== null &&
         !['readiness', '', 'meetings.v1.MeetingRecords'].includes(probes.readinessProbe)) {
       report.add(cwhere, `probes: readiness checks "${probes.readinessProbe}", which does not turn NOT_SERVING on a drain`);
+    }
+
+    // tls: the certificate, key, client CA and policy files the server is
+    // told to read lie on a mounted volume (a Secret), not in the image.
+    for (const key of ['MEETINGS_TLS_CERT_FILE', 'MEETINGS_TLS_KEY_FILE', 'MEETINGS_TLS_CLIENT_CA_FILE', 'MEETINGS_AUTH_POLICY_FILE']) {
+      const file = env[key];
+      if (!file) continue;
+      const mounted = (server.volumeMounts ?? []).some((m) => file.startsWith(m.mountPath.replace(/\/?$/, '/')));
+      if (!mounted) report.add(cwhere, `tls: ${key} "${file}" is on no mounted volume`);
+    }
+    if (env.MEETINGS_TLS_KEY_FILE && !tls) {
+      report.add(cwhere, 'tls: MEETINGS_TLS_KEY_FILE without MEETINGS_TLS_CERT_FILE');
     }
 
     // grace
