@@ -16,6 +16,15 @@ packages=(
   openssl bsdutils yamllint
   # bearer-token hashing and PEM checks (libcrypto)
   libssl-dev
+  # fuzzing (tests/fuzz/run.sh): clang 14, its libFuzzer + ASan/UBSan
+  # runtimes, and llvm-symbolizer-14 for readable crash stacks. g++'s
+  # ASan/UBSan/TSan runtimes (tests/reliability/sanitizers.sh) come with g++.
+  clang-14 libclang-rt-14-dev llvm-14
+  # the benchmark's smoke test (ctest bench_smoke): a temporary PostgreSQL 15
+  # cluster side by side, run from /usr/lib/postgresql/15/bin (the cluster
+  # Debian's package starts on install is neither needed nor used), and the
+  # chart
+  postgresql-15 postgresql-client-15 gnuplot-nox
 )
 
 missing=()

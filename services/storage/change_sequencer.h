@@ -8,8 +8,8 @@
 #include <set>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/storage/mutex.h"
 
 namespace meetings::storage {
 
@@ -34,7 +34,9 @@ class ChangeSequencer {
   uint64_t WaitBeyond(uint64_t after, absl::Time deadline) const;
 
  private:
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
+  // Signalled by Finish() whenever the watermark may have moved.
+  mutable CondVar watermark_moved_;
   uint64_t next_ ABSL_GUARDED_BY(mu_);
   std::set<uint64_t> pending_ ABSL_GUARDED_BY(mu_);
   uint64_t watermark_ ABSL_GUARDED_BY(mu_);

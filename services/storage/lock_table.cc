@@ -47,7 +47,7 @@ void LockTable::Guard::Release() {
 
 LockTable::LockTable(size_t num_stripes)
     : num_stripes_(std::max<size_t>(num_stripes, 1)),
-      stripes_(new absl::Mutex[num_stripes_]) {}
+      stripes_(new Mutex[num_stripes_]) {}
 
 LockTable::~LockTable() = default;
 

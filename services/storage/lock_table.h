@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
+#include "services/storage/mutex.h"
 
 namespace meetings::storage {
 
@@ -77,7 +77,7 @@ class LockTable {
   void Unlock(const std::vector<uint32_t>& stripes);
 
   const size_t num_stripes_;
-  const std::unique_ptr<absl::Mutex[]> stripes_;
+  const std::unique_ptr<Mutex[]> stripes_;
 };
 
 }  // namespace meetings::storage

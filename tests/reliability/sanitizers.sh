@@ -9,13 +9,14 @@
 #   -fsanitize=address,undefined -fno-sanitize-recover=undefined
 #   -fno-omit-frame-pointer, builds everything (the server binary included,
 #   so the integration tests exercise a sanitized server) and runs ctest
-#   without the `fuzz` label (the fuzzers have their own ASan build, see
-#   tests/fuzz/run.sh). A sanitizer report in a test process fails that
+#   (the fuzzers have their own clang ASan build, see tests/fuzz/run.sh).
+#   A sanitizer report in a test process fails that
 #   test; one in the server makes it exit non-zero or die, which the
 #   integration tests report together with the server's log.
 # tsan: configures <repo>/build-tsan with g++ -fsanitize=thread, builds the
-#   concurrency tests (tests/storage/concurrency_test.cc,
-#   tests/storage/lock_table_test.cc) and runs them with
+#   tests that run our code on several threads (tests/storage/:
+#   concurrency_test, lock_table_test, change_feed_test, backup_test;
+#   tests/unit/change_sequencer_test) and runs them with
 #   tests/reliability/tsan.supp, which silences only code outside ours
 #   (uninstrumented RocksDB and abseil internals).
 #
@@ -46,7 +47,7 @@ while [[ $# -gt 0 ]]; do
     --tsan-dir) tsan_dir="$2"; shift 2 ;;
     --no-build) do_build=0; shift ;;
     --) shift; ctest_args=("$@"); break ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "sanitizers.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -79,13 +80,13 @@ if [[ "$what" == asan || "$what" == all ]]; then
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1"
     export LSAN_OPTIONS="suppressions=$src/tests/reliability/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-    timed "asan ctest" ctest --test-dir "$asan_dir" -LE fuzz --output-on-failure \
+    timed "asan ctest" ctest --test-dir "$asan_dir" --output-on-failure \
       -j "$jobs" "${ctest_args[@]}" || status=1
   fi
 fi
 
 if [[ "$what" == tsan || "$what" == all ]]; then
-  tsan_tests=(concurrency_test lock_table_test)
+  tsan_tests=(concurrency_test lock_table_test change_feed_test backup_test change_sequencer_test)
   if [[ $do_build -eq 1 ]]; then
     build_tsan() {
       configure "$tsan_dir" "-fsanitize=thread -fno-omit-frame-pointer" &&
