@@ -2,6 +2,10 @@
 
 #include <map>
 #include <memory>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 
 #include "unicode/translit.h"
 #include "unicode/uchar.h"
@@ -36,7 +40,33 @@ std::string FoldForSearch(std::string_view text) {
   return out;
 }
 
-std::vector<std::string> SearchWords(std::string_view text) {
+namespace {
+
+bool IsAscii(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// SearchWords of ASCII text: the folding chain leaves ASCII as it is but for
+// lower case, and u_isalnum agrees with isalnum on it.
+std::vector<std::string> AsciiWords(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text) {
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) {
+      word.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+std::vector<std::string> FoldedWords(std::string_view text) {
   const std::string folded = FoldForSearch(text);
   icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(folded);
   std::vector<std::string> words;
@@ -58,6 +88,26 @@ std::vector<std::string> SearchWords(std::string_view text) {
     i += U16_LENGTH(c);
   }
   flush();
+  return words;
+}
+
+}  // namespace
+
+std::vector<std::string> SearchWords(std::string_view text) {
+  if (IsAscii(text)) return AsciiWords(text);
+  // The ICU chain costs tens of microseconds per string, and the texts
+  // indexed (names of persons, organizations) recur from record to record:
+  // a bounded per-thread memo of this pure function, emptied when full.
+  constexpr size_t kMaxMemoEntries = 8192;
+  constexpr size_t kMaxMemoTextBytes = 256;
+  if (text.size() > kMaxMemoTextBytes) return FoldedWords(text);
+  thread_local absl::flat_hash_map<std::string, std::vector<std::string>> memo;
+  if (auto it = memo.find(absl::string_view(text.data(), text.size())); it != memo.end()) {
+    return it->second;
+  }
+  std::vector<std::string> words = FoldedWords(text);
+  if (memo.size() >= kMaxMemoEntries) memo.clear();
+  memo.emplace(std::string(text), words);
   return words;
 }
 

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "absl/time/civil_time.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "services/storage/key_codec.h"
 
 namespace meetings::storage {
@@ -209,6 +211,57 @@ absl::StatusOr<ChangeRecord> ParseChange(std::string_view bytes) {
     return absl::DataLossError("record store: unreadable change record");
   }
   return change;
+}
+
+// The commit time of a serialized ChangeRecord, in microseconds, read from
+// its top-level fields without parsing the record it carries (the envelope
+// of a whole meeting): retention looks at every revision row, and a full
+// parse of each made the sweep cost as much as reading the store back.
+// Errors: DATA_LOSS when the bytes are not a version-1 ChangeRecord.
+absl::StatusOr<int64_t> ChangeCommitMicros(std::string_view bytes) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  uint32_t format_version = 0;
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+  bool ok = true;
+  for (uint32_t tag = in.ReadTag(); tag != 0 && ok; tag = in.ReadTag()) {
+    const int field = WireFormatLite::GetTagFieldNumber(tag);
+    const auto type = WireFormatLite::GetTagWireType(tag);
+    if (field == ChangeRecord::kFormatVersionFieldNumber &&
+        type == WireFormatLite::WIRETYPE_VARINT) {
+      ok = in.ReadVarint32(&format_version);
+    } else if (field == ChangeRecord::kCommitTimeFieldNumber &&
+               type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      // A Timestamp: seconds = 1, nanos = 2 (the last occurrence wins, as
+      // in a full parse).
+      uint32_t length = 0;
+      ok = in.ReadVarint32(&length);
+      if (!ok) break;
+      const auto limit = in.PushLimit(static_cast<int>(length));
+      for (uint32_t t = in.ReadTag(); t != 0 && ok; t = in.ReadTag()) {
+        uint64_t v = 0;
+        if (t == ((1u << 3) | 0)) {
+          ok = in.ReadVarint64(&v);
+          seconds = static_cast<int64_t>(v);
+        } else if (t == ((2u << 3) | 0)) {
+          ok = in.ReadVarint64(&v);
+          nanos = static_cast<int32_t>(v);
+        } else {
+          ok = WireFormatLite::SkipField(&in, t);
+        }
+      }
+      ok = ok && in.ConsumedEntireMessage();
+      in.PopLimit(limit);
+    } else {
+      ok = WireFormatLite::SkipField(&in, tag);
+    }
+  }
+  if (!ok || !in.ConsumedEntireMessage() || format_version != kFormatVersion) {
+    return absl::DataLossError("record store: unreadable change record");
+  }
+  return seconds * 1000000 + nanos / 1000;
 }
 
 absl::StatusOr<RecordEnvelope> ParseEnvelope(std::string_view bytes) {
@@ -413,6 +466,12 @@ absl::StatusOr<CurrentRecord> RecordStore::Get(const RecordKey& key) {
   return current;
 }
 
+absl::StatusOr<bool> RecordStore::Exists(const RecordKey& key) {
+  auto live = kv_->Get(Table::kRecords, key.Encode());
+  if (!live.ok()) return live.status();
+  return live->has_value();
+}
+
 absl::Status RecordStore::AddIndexDelta(
     const RecordKey& key, const std::optional<RecordEnvelope>& before,
     const std::optional<RecordEnvelope>& after, KvBatch* batch) {
@@ -497,7 +556,7 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
     referable_mu_.ReaderLock();
   }
   struct Unlock {
-    absl::Mutex* mu;
+    SharedMutex* mu;
     bool exclusive;
     ~Unlock() {
       if (exclusive) {
@@ -647,7 +706,7 @@ absl::StatusOr<ChangeRecord> RecordStore::MakeChange(const RecordKey& key,
 }
 
 uint64_t RecordStore::pruned_through() const {
-  absl::MutexLock lock(&prune_mu_);
+  MutexLock lock(&prune_mu_);
   return pruned_through_;
 }
 
@@ -698,7 +757,7 @@ absl::StatusOr<uint64_t> RecordStore::PruneChanges(absl::Time older_than, size_t
   }
   if (!it->status().ok()) return it->status();
   if (deleted == 0) return 0;
-  absl::MutexLock lock(&prune_mu_);
+  MutexLock lock(&prune_mu_);
   batch.Put(Table::kMeta, std::string(kPrunedThroughKey), EncodeSequence(last_deleted));
   if (auto s = kv_->Write(batch, WriteOptions{}); !s.ok()) return s;
   pruned_through_ = std::max(pruned_through_, last_deleted);
@@ -742,23 +801,24 @@ absl::StatusOr<uint64_t> RecordStore::PruneRevisions(absl::Time older_than) {
   uint64_t deleted = 0;
   // Rows come grouped by record, oldest version first; a version is kept
   // when it is the newest of its record.
-  std::string pending_key;
-  std::string pending_record;
+  // The commit time is read without parsing the record each row carries
+  // (ChangeCommitMicros): most rows are a record's only version, and a full
+  // parse of each made the sweep cost as much as reading the store back.
+  std::string pending_key;  // an old enough row, if the next one is of its record
   auto it = kv_->Scan(Table::kRevisions, {});
   for (; it->Valid(); it->Next()) {
-    const std::string key(it->key());
-    const std::string record = key.substr(0, key.size() - 8);
-    if (!pending_key.empty() && pending_record == record) {
+    const std::string_view key = it->key();
+    if (key.size() < 8) return absl::DataLossError("record store: malformed revision key");
+    const std::string_view record = key.substr(0, key.size() - 8);
+    if (!pending_key.empty() &&
+        std::string_view(pending_key).substr(0, pending_key.size() - 8) == record) {
       batch.Delete(Table::kRevisions, pending_key);  // an older version of the same record
       ++deleted;
     }
     pending_key.clear();
-    auto change = ParseChange(it->value());
-    if (!change.ok()) return change.status();
-    if (Micros(change->commit_time()) < cutoff) {
-      pending_key = key;
-      pending_record = record;
-    }
+    auto commit = ChangeCommitMicros(it->value());
+    if (!commit.ok()) return commit.status();
+    if (*commit < cutoff) pending_key.assign(key);
   }
   if (!it->status().ok()) return it->status();
   if (deleted > 0) {

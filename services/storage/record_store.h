@@ -21,10 +21,10 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "services/storage/change_sequencer.h"
 #include "services/storage/kv_store.h"
 #include "services/storage/lock_table.h"
+#include "services/storage/mutex.h"
 #include "services/storage/record_envelope.pb.h"
 
 namespace meetings::storage {
@@ -194,6 +194,10 @@ class RecordStore {
   // unknown format.
   absl::StatusOr<CurrentRecord> Get(const RecordKey& key);
 
+  // Whether `key` names a live record, without parsing it (reference checks
+  // need no more). Errors: UNAVAILABLE / DATA_LOSS from the store.
+  absl::StatusOr<bool> Exists(const RecordKey& key);
+
   // Runs a read-modify-write of one record. Writers of the same record (and,
   // for documents, of their meeting) are serialized; `decide` runs under
   // that lock with the current value and may read other records through
@@ -306,9 +310,9 @@ class RecordStore {
   LockTable locks_;
   // Shared by meeting and document writers, exclusive for organization and
   // person writers (see Mutate()).
-  absl::Mutex referable_mu_;
+  SharedMutex referable_mu_;
   ChangeSequencer sequencer_;
-  mutable absl::Mutex prune_mu_;
+  mutable Mutex prune_mu_;
   uint64_t pruned_through_ ABSL_GUARDED_BY(prune_mu_);
 };
 

@@ -31,11 +31,19 @@ struct RocksDbOptions {
   bool create_if_missing = true;
 
   // Default 64 MiB: capacity of the LRU block cache shared by every table.
+  // Index and filter blocks live in it too, so the memory they take stays
+  // within it as the database grows.
   size_t block_cache_bytes = size_t{64} << 20;
 
   // Default 16 MiB: size of one memtable of one table before it is flushed.
   // At most two memtables per table are held in memory.
   size_t write_buffer_bytes = size_t{16} << 20;
+
+  // Default 64 MiB: memtables of all tables together. When they exceed it,
+  // the largest is flushed early, so memory stays bounded however many
+  // tables a write touches (10 tables x 2 x write_buffer_bytes would allow
+  // 320 MiB). 0 means no overall limit.
+  size_t total_write_buffer_bytes = size_t{64} << 20;
 
   // Default 2: flush and compaction threads shared by every table.
   int max_background_jobs = 2;
