@@ -573,58 +573,95 @@ absl::Status Export(Cli& cli, const ExportArgs& a) {
     if (!file_stream) throw UsageError{absl::StrCat("cannot write \"", a.output, "\"")};
     out = &file_stream;
   }
-  ProgressBar bar("export", std::nullopt, isatty(STDERR_FILENO) == 1);
+  const bool all = a.what == "all";
+  const bool with_organizations = all || a.what == "organizations";
+  const bool with_persons = all || a.what == "persons";
+  const bool with_meetings = all || a.what == "meetings";
+  const bool with_documents = all || a.what == "documents";
+  auto& client = cli.client();
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+
+  // The totals the bar needs for its ETA, asked once up front
+  // (show_total_size); organizations are all read before any is written.
+  std::map<std::string, v1::Organization> organizations;
+  if (with_organizations) {
+    for (auto& org : client.ListOrganizations()) {
+      if (!org.ok()) return org.status();
+      organizations.emplace(org->name(), *std::move(org));
+    }
+  }
+  v1::ListMeetingsRequest meetings_request;
+  meetings_request.set_order_by("start_time");
+  int64_t total = static_cast<int64_t>(organizations.size());
+  int64_t meeting_total = 0;
+  if (terminal && with_persons) {
+    v1::ListPersonsRequest count;
+    count.set_page_size(1);
+    count.set_show_total_size(true);
+    auto first = client.ListPersonsPage(count);
+    if (!first.ok()) return first.status();
+    total += first->total_size();
+  }
+  if (terminal && (with_meetings || with_documents)) {
+    v1::ListMeetingsRequest count = meetings_request;
+    count.set_page_size(1);
+    count.set_show_total_size(true);
+    auto first = client.ListMeetingsPage(count);
+    if (!first.ok()) return first.status();
+    meeting_total = first->total_size();
+    if (with_meetings) total += meeting_total;
+  }
+
+  std::optional<ProgressBar> bar;
+  bar.emplace("export", total, terminal);
   int64_t written = 0;
   auto emit = [&](const std::string& line) {
     *out << line << '\n';
-    bar.Update(++written);
+    bar->Update(++written);
   };
-  const bool all = a.what == "all";
-  auto& client = cli.client();
 
-  if (all || a.what == "organizations") {
+  if (with_organizations) {
     // Parents before children, else the import would meet a dangling parent.
-    std::map<std::string, v1::Organization> by_name;
-    for (auto& org : client.ListOrganizations()) {
-      if (!org.ok()) return org.status();
-      by_name.emplace(org->name(), *std::move(org));
-    }
     std::map<std::string, bool> written_names;
     std::function<void(const v1::Organization&)> write = [&](const v1::Organization& org) {
       if (written_names[org.name()]) return;
       written_names[org.name()] = true;
-      auto parent = by_name.find(org.parent());
-      if (parent != by_name.end()) write(parent->second);
+      auto parent = organizations.find(org.parent());
+      if (parent != organizations.end()) write(parent->second);
       emit(ExportLine(org));
     };
-    for (const auto& [name, org] : by_name) write(org);
+    for (const auto& [name, org] : organizations) write(org);
   }
-  if (all || a.what == "persons") {
+  if (with_persons) {
     for (auto& person : client.ListPersons()) {
       if (!person.ok()) return person.status();
       emit(ExportLine(*person));
     }
   }
   std::vector<std::string> meeting_names;
-  if (all || a.what == "meetings" || a.what == "documents") {
-    v1::ListMeetingsRequest request;
-    request.set_order_by("start_time");
-    request.set_page_size(1000);
-    for (auto& meeting : client.ListMeetings(std::move(request))) {
+  if (with_meetings || with_documents) {
+    meetings_request.set_page_size(1000);
+    for (auto& meeting : client.ListMeetings(std::move(meetings_request))) {
       if (!meeting.ok()) return meeting.status();
       meeting_names.push_back(meeting->name());
-      if (a.what != "documents") emit(ExportLine(*meeting));
+      if (with_meetings) emit(ExportLine(*meeting));
     }
   }
-  if (all || a.what == "documents") {
+  if (with_documents) {
+    // Documents are listed meeting by meeting: this bar counts meetings.
+    bar->Finish();
+    bar.emplace("export documents, meetings", static_cast<int64_t>(meeting_names.size()),
+                terminal);
+    int64_t meetings_done = 0;
     for (const auto& meeting : meeting_names) {
       for (auto& document : client.ListDocumentsOfMeeting(meeting)) {
         if (!document.ok()) return document.status();
-        emit(ExportLine(*document));
+        *out << ExportLine(*document) << '\n';
       }
+      bar->Update(++meetings_done);
     }
   }
-  bar.Finish();
+  bar->Finish();
   out->flush();
   if (!*out) return absl::DataLossError("could not write the whole export");
   return absl::OkStatus();

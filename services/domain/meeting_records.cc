@@ -58,6 +58,8 @@ uint64_t QueryFingerprint(const Request& request) {
   Request copy = request;
   copy.clear_page_token();
   copy.clear_page_size();
+  // Asking for the total on the first page only does not change the query.
+  if constexpr (requires { copy.clear_show_total_size(); }) copy.clear_show_total_size();
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -82,6 +84,37 @@ absl::StatusOr<std::string> DecodeIdToken(std::string_view token, uint64_t finge
     return absl::InvalidArgumentError("page_token: malformed");
   }
   return position;
+}
+
+// Pages of this size when counting a whole query (show_total_size).
+constexpr size_t kCountPageSize = 1000;
+
+// Counts the records a list query matches by walking all its pages:
+// `fetch(after, limit)` returns a storage::RecordPage, `keep(record)` an
+// absl::StatusOr<bool> (the caller may read it). Saturates at INT32_MAX.
+template <typename Fetch, typename Keep>
+absl::StatusOr<int32_t> CountAllPages(const CallContext& context, Fetch&& fetch, Keep&& keep) {
+  int64_t total = 0;
+  std::string after;
+  while (true) {
+    if (absl::Status alive = context.CheckAlive(); !alive.ok()) return alive;
+    absl::StatusOr<storage::RecordPage> page = fetch(after, kCountPageSize);
+    if (!page.ok()) return page.status();
+    for (const RecordEnvelope& record : page->records) {
+      absl::StatusOr<bool> kept = keep(record);
+      if (!kept.ok()) return kept.status();
+      total += *kept ? 1 : 0;
+    }
+    if (!page->next_after_id) break;
+    after = *std::move(page->next_after_id);
+  }
+  return static_cast<int32_t>(std::min<int64_t>(total, INT32_MAX));
+}
+
+// Whether a list request asks for total_size: on its first page only.
+template <typename Request>
+bool WantsTotalSize(const Request& request) {
+  return request.show_total_size() && request.page_token().empty();
 }
 
 std::string NextToken(const std::optional<std::string>& position, uint64_t fingerprint) {
@@ -706,12 +739,8 @@ absl::StatusOr<v1::ListOrganizationsResponse> MeetingRecords::ListOrganizations(
   auto after = DecodeIdToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
   AccessChecker access(store_, context.principal);
-  absl::StatusOr<storage::RecordPage> page;
-  if (request.parent().empty() && !access.unrestricted()) {
-    page = ListReadableOrganizations(&access, *after, *page_size);
-  } else if (request.parent().empty()) {
-    page = store_->List(RecordKind::kOrganization, "", *after, *page_size);
-  } else {
+  std::string parent_id;
+  if (!request.parent().empty()) {
     auto parent = ParseName("parent", request.parent(), kOrganizations);
     if (!parent.ok()) return parent.status();
     if (auto s = RequireReferencedOrganization(&access, "parent", request.parent(),
@@ -720,23 +749,66 @@ absl::StatusOr<v1::ListOrganizationsResponse> MeetingRecords::ListOrganizations(
       return s;
     }
     if (auto s = Resolve("parent", request.parent(), kOrganizations); !s.ok()) return s;
-    page = store_->ListChildOrganizations(*parent, *after, *page_size);
+    parent_id = *std::move(parent);
   }
+  auto fetch = [&](const std::string& after_id, size_t limit) -> absl::StatusOr<storage::RecordPage> {
+    if (!parent_id.empty()) return store_->ListChildOrganizations(parent_id, after_id, limit);
+    if (!access.unrestricted()) return ListReadableOrganizations(&access, after_id, limit);
+    return store_->List(RecordKind::kOrganization, "", after_id, limit);
+  };
+  // Children of a readable parent are not all readable when the grant does
+  // not cover the subtree: a page may come out short (AIP-158 allows it;
+  // the token still goes on).
+  auto readable = [&](const RecordEnvelope& record) -> absl::StatusOr<bool> {
+    if (access.unrestricted()) return true;
+    auto level = access.LevelOn(record.organization().name().substr(kOrganizations.size() + 1));
+    if (!level.ok()) return level.status();
+    return *level >= AccessLevel::kRead;
+  };
+  absl::StatusOr<storage::RecordPage> page = fetch(*after, *page_size);
   if (!page.ok()) return page.status();
   v1::ListOrganizationsResponse response;
   for (auto& record : page->records) {
-    // Children of a readable parent are not all readable when the grant
-    // does not cover the subtree: the page may come out short (AIP-158
-    // allows it; the token still goes on).
-    if (!access.unrestricted()) {
-      auto level = access.LevelOn(record.organization().name().substr(kOrganizations.size() + 1));
-      if (!level.ok()) return level.status();
-      if (*level < AccessLevel::kRead) continue;
-    }
-    *response.add_organizations() = std::move(*record.mutable_organization());
+    auto keep = readable(record);
+    if (!keep.ok()) return keep.status();
+    if (*keep) *response.add_organizations() = std::move(*record.mutable_organization());
   }
   response.set_next_page_token(NextToken(page->next_after_id, fingerprint));
+  if (WantsTotalSize(request)) {
+    auto total = CountAllPages(context, fetch, readable);
+    if (!total.ok()) return total.status();
+    response.set_total_size(*total);
+  }
   return response;
+}
+
+absl::StatusOr<int32_t> MeetingRecords::CountMeetings(storage::MeetingQuery query,
+                                                      AccessChecker* access,
+                                                      const CallContext& context) {
+  query.after.clear();
+  int64_t total = 0;
+  if (query.index != storage::MeetingQuery::Index::kByPerson || access->unrestricted()) {
+    // The organization scope already holds only what the caller may read.
+    auto count = store_->CountMeetings(query);
+    if (!count.ok()) return count.status();
+    total = *count;
+  } else {
+    // A person's meetings are checked one by one, as ListMeetings does.
+    query.limit = kCountPageSize;
+    while (true) {
+      if (absl::Status alive = context.CheckAlive(); !alive.ok()) return alive;
+      auto page = store_->QueryMeetings(query);
+      if (!page.ok()) return page.status();
+      for (const v1::Meeting& meeting : page->meetings) {
+        auto can_read = access->CanReadMeeting(meeting);
+        if (!can_read.ok()) return can_read.status();
+        total += *can_read ? 1 : 0;
+      }
+      if (!page->next_position) break;
+      query.after = *std::move(page->next_position);
+    }
+  }
+  return static_cast<int32_t>(std::min<int64_t>(total, INT32_MAX));
 }
 
 absl::StatusOr<storage::RecordPage> MeetingRecords::ListReadableOrganizations(
@@ -816,11 +888,21 @@ absl::StatusOr<v1::ListPersonsResponse> MeetingRecords::ListPersons(
   const uint64_t fingerprint = QueryFingerprint(request);
   auto after = DecodeIdToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
-  auto page = store_->List(RecordKind::kPerson, "", *after, *page_size);
+  auto fetch = [this](const std::string& after_id, size_t limit) {
+    return store_->List(RecordKind::kPerson, "", after_id, limit);
+  };
+  auto page = fetch(*after, *page_size);
   if (!page.ok()) return page.status();
   v1::ListPersonsResponse response;
   for (auto& record : page->records) *response.add_persons() = std::move(*record.mutable_person());
   response.set_next_page_token(NextToken(page->next_after_id, fingerprint));
+  if (WantsTotalSize(request)) {
+    // The directory is shared: every authenticated caller reads all of it.
+    auto total = CountAllPages(context, fetch,
+                               [](const RecordEnvelope&) -> absl::StatusOr<bool> { return true; });
+    if (!total.ok()) return total.status();
+    response.set_total_size(*total);
+  }
   return response;
 }
 
@@ -988,6 +1070,11 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
     *response.add_meetings() = std::move(meeting);
   }
   response.set_next_page_token(NextToken(page->next_position, fingerprint));
+  if (WantsTotalSize(request)) {
+    auto total = CountMeetings(query, &access, context);
+    if (!total.ok()) return total.status();
+    response.set_total_size(*total);
+  }
   return response;
 }
 
@@ -1091,20 +1178,29 @@ absl::StatusOr<v1::ListDocumentsResponse> MeetingRecords::ListDocuments(
   const uint64_t fingerprint = QueryFingerprint(request);
   auto after = DecodeIdToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
-  auto page = store_->List(
-      RecordKind::kDocument, *meeting_id, *after, *page_size,
-      [&request](const RecordEnvelope& e) {
-        return (request.status() == v1::Document::STATUS_UNSPECIFIED ||
-                e.document().status() == request.status()) &&
-               (request.type() == v1::Document::TYPE_UNSPECIFIED ||
-                e.document().type() == request.type());
-      });
+  auto fetch = [&](const std::string& after_id, size_t limit) {
+    return store_->List(RecordKind::kDocument, *meeting_id, after_id, limit,
+                        [&request](const RecordEnvelope& e) {
+                          return (request.status() == v1::Document::STATUS_UNSPECIFIED ||
+                                  e.document().status() == request.status()) &&
+                                 (request.type() == v1::Document::TYPE_UNSPECIFIED ||
+                                  e.document().type() == request.type());
+                        });
+  };
+  auto page = fetch(*after, *page_size);
   if (!page.ok()) return page.status();
   v1::ListDocumentsResponse response;
   for (auto& record : page->records) {
     *response.add_documents() = std::move(*record.mutable_document());
   }
   response.set_next_page_token(NextToken(page->next_after_id, fingerprint));
+  if (WantsTotalSize(request)) {
+    // Readable with the meeting, checked above.
+    auto total = CountAllPages(context, fetch,
+                               [](const RecordEnvelope&) -> absl::StatusOr<bool> { return true; });
+    if (!total.ok()) return total.status();
+    response.set_total_size(*total);
+  }
   return response;
 }
 

@@ -178,6 +178,11 @@ class MeetingRecords {
   // is, or as it was when deleted (documents: by their meeting's).
   absl::StatusOr<bool> CanReadHistory(AccessChecker* access, const storage::RecordKey& key);
 
+  // total_size of a ListMeetings `query` (its `after` and `limit` ignored)
+  // for the caller behind `access`.
+  absl::StatusOr<int32_t> CountMeetings(storage::MeetingQuery query, AccessChecker* access,
+                                        const CallContext& context);
+
   // One page of the organizations a restricted caller may read, in id
   // order, strictly after `after`.
   absl::StatusOr<storage::RecordPage> ListReadableOrganizations(AccessChecker* access,

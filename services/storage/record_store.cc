@@ -327,6 +327,110 @@ struct ScopeCursor {
   std::unique_ptr<KvIterator> it;
 };
 
+// Visits each meeting `query` matches once, in its order, from the index
+// rows alone: `visit(row)` returns true to go on, false to stop. Ignores
+// query.limit. Errors: INVALID_ARGUMENT for a malformed `after`; the
+// StopCheck's status; store errors; `visit`'s errors.
+absl::Status ScanMeetingRows(KvStore* kv, const MeetingQuery& query,
+                             const std::function<absl::StatusOr<bool>(const MeetingRow&)>& visit) {
+  const Table table = MeetingIndexTable(query.index);
+  std::vector<std::string> prefixes;
+  if (query.index == MeetingQuery::Index::kByDay) {
+    prefixes.emplace_back();
+  } else {
+    for (const auto& id : query.scope_ids) {
+      std::string prefix;
+      AppendId(&prefix, id);
+      prefixes.push_back(std::move(prefix));
+    }
+  }
+  if (!query.after.empty()) {
+    KeyReader reader(query.after);
+    int32_t day;
+    int64_t start;
+    std::string_view id;
+    if (!reader.ReadInt32(&day) || !reader.ReadInt64(&start) || !reader.ReadId(&id) ||
+        !reader.done()) {
+      return absl::InvalidArgumentError("page_token: malformed position");
+    }
+  }
+
+  // Range of positions (key bytes after the scope prefix) to scan.
+  std::string range_lower;
+  std::string range_upper;  // empty: unbounded
+  if (query.first_day) AppendInt32(&range_lower, *query.first_day);
+  if (query.last_day && *query.last_day < INT32_MAX) {
+    AppendInt32(&range_upper, *query.last_day + 1);
+  }
+  if (!query.after.empty()) {
+    if (!query.descending) {
+      std::string after = query.after;
+      after.push_back('\0');  // strictly after
+      range_lower = std::max(range_lower, after);
+    } else if (range_upper.empty() || query.after < range_upper) {
+      range_upper = query.after;
+    }
+  }
+
+  std::vector<ScopeCursor> cursors;
+  for (const auto& prefix : prefixes) {
+    ScanRange range;
+    range.lower = prefix + range_lower;
+    range.upper = range_upper.empty() ? PrefixSuccessor(prefix) : prefix + range_upper;
+    range.reverse = query.descending;
+    cursors.push_back({prefix, kv->Scan(table, range)});
+  }
+
+  // Merge the scopes by position; the heap holds cursor indexes.
+  auto position_of = [&](size_t i) {
+    return cursors[i].it->key().substr(cursors[i].prefix.size());
+  };
+  auto later = [&](size_t a, size_t b) {
+    // priority_queue pops the greatest: invert for ascending scans.
+    return query.descending ? position_of(a) < position_of(b)
+                            : position_of(a) > position_of(b);
+  };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
+  for (size_t i = 0; i < cursors.size(); ++i) {
+    if (cursors[i].it->Valid()) {
+      heap.push(i);
+    } else if (!cursors[i].it->status().ok()) {
+      return cursors[i].it->status();
+    }
+  }
+
+  std::string last_position;
+  int rows = 0;
+  while (!heap.empty()) {
+    const size_t i = heap.top();
+    heap.pop();
+    MeetingRow row;
+    const bool decoded = DecodeMeetingRow(position_of(i), cursors[i].it->value(), &row);
+    cursors[i].it->Next();
+    if (cursors[i].it->Valid()) {
+      heap.push(i);
+    } else if (!cursors[i].it->status().ok()) {
+      return cursors[i].it->status();
+    }
+    if (!decoded) return absl::DataLossError("record store: malformed meeting index row");
+    if (auto s = CheckStop(query.stop_check, &rows); !s.ok()) return s;
+    // The same meeting reached through two organizations of the scope.
+    if (row.position == last_position) continue;
+    // Emit a multi-day meeting once: at its first day in range (ascending)
+    // or its last (descending).
+    const int32_t emit_day =
+        query.descending
+            ? std::min(row.days.last, query.last_day.value_or(INT32_MAX))
+            : std::max(row.days.first, query.first_day.value_or(INT32_MIN));
+    if (row.day != emit_day) continue;
+    last_position = row.position;
+    absl::StatusOr<bool> go_on = visit(row);
+    if (!go_on.ok()) return go_on.status();
+    if (!*go_on) break;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string RecordKey::Encode() const {
@@ -953,116 +1057,42 @@ absl::StatusOr<std::vector<std::string>> RecordStore::OrganizationSubtree(
 }
 
 absl::StatusOr<MeetingPage> RecordStore::QueryMeetings(const MeetingQuery& query) {
-  const Table table = MeetingIndexTable(query.index);
-  std::vector<std::string> prefixes;
-  if (query.index == MeetingQuery::Index::kByDay) {
-    prefixes.emplace_back();
-  } else {
-    for (const auto& id : query.scope_ids) {
-      std::string prefix;
-      AppendId(&prefix, id);
-      prefixes.push_back(std::move(prefix));
-    }
-  }
-  if (!query.after.empty()) {
-    KeyReader reader(query.after);
-    int32_t day;
-    int64_t start;
-    std::string_view id;
-    if (!reader.ReadInt32(&day) || !reader.ReadInt64(&start) || !reader.ReadId(&id) ||
-        !reader.done()) {
-      return absl::InvalidArgumentError("page_token: malformed position");
-    }
-  }
-
-  // Range of positions (key bytes after the scope prefix) to scan.
-  std::string range_lower;
-  std::string range_upper;  // empty: unbounded
-  if (query.first_day) AppendInt32(&range_lower, *query.first_day);
-  if (query.last_day && *query.last_day < INT32_MAX) {
-    AppendInt32(&range_upper, *query.last_day + 1);
-  }
-  if (!query.after.empty()) {
-    if (!query.descending) {
-      std::string after = query.after;
-      after.push_back('\0');  // strictly after
-      range_lower = std::max(range_lower, after);
-    } else if (range_upper.empty() || query.after < range_upper) {
-      range_upper = query.after;
-    }
-  }
-
-  std::vector<ScopeCursor> cursors;
-  for (const auto& prefix : prefixes) {
-    ScanRange range;
-    range.lower = prefix + range_lower;
-    range.upper = range_upper.empty() ? PrefixSuccessor(prefix) : prefix + range_upper;
-    range.reverse = query.descending;
-    cursors.push_back({prefix, kv_->Scan(table, range)});
-  }
-
-  // Merge the scopes by position; the heap holds cursor indexes.
-  auto position_of = [&](size_t i) {
-    return cursors[i].it->key().substr(cursors[i].prefix.size());
-  };
-  auto later = [&](size_t a, size_t b) {
-    // priority_queue pops the greatest: invert for ascending scans.
-    return query.descending ? position_of(a) < position_of(b)
-                            : position_of(a) > position_of(b);
-  };
-  std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
-  for (size_t i = 0; i < cursors.size(); ++i) {
-    if (cursors[i].it->Valid()) {
-      heap.push(i);
-    } else if (!cursors[i].it->status().ok()) {
-      return cursors[i].it->status();
-    }
-  }
-
   MeetingPage page;
   std::string last_position;
-  int rows = 0;
-  while (!heap.empty()) {
-    const size_t i = heap.top();
-    heap.pop();
-    MeetingRow row;
-    const bool decoded = DecodeMeetingRow(position_of(i), cursors[i].it->value(), &row);
-    cursors[i].it->Next();
-    if (cursors[i].it->Valid()) {
-      heap.push(i);
-    } else if (!cursors[i].it->status().ok()) {
-      return cursors[i].it->status();
-    }
-    if (!decoded) return absl::DataLossError("record store: malformed meeting index row");
-    if (auto s = CheckStop(query.stop_check, &rows); !s.ok()) return s;
-    // The same meeting reached through two organizations of the scope.
-    if (row.position == last_position) continue;
-    // Emit a multi-day meeting once: at its first day in range (ascending)
-    // or its last (descending).
-    const int32_t emit_day =
-        query.descending
-            ? std::min(row.days.last, query.last_day.value_or(INT32_MAX))
-            : std::max(row.days.first, query.first_day.value_or(INT32_MIN));
-    if (row.day != emit_day) continue;
-    if (page.meetings.size() == query.limit) {
-      page.next_position = last_position;
-      break;
-    }
-    last_position = row.position;
-    auto current = Get(RecordKey::Meeting(row.meeting_id));
-    if (!current.ok()) return current.status();
-    // Deleted since the index row was read: the page simply skips it.
-    if (!current->record) continue;
-    page.meetings.push_back(std::move(*current->record->mutable_meeting()));
-  }
+  absl::Status scanned =
+      ScanMeetingRows(kv_, query, [&](const MeetingRow& row) -> absl::StatusOr<bool> {
+        if (page.meetings.size() == query.limit) {
+          page.next_position = last_position;
+          return false;
+        }
+        last_position = row.position;
+        auto current = Get(RecordKey::Meeting(row.meeting_id));
+        if (!current.ok()) return current.status();
+        // Deleted since the index row was read: the page simply skips it.
+        if (current->record) {
+          page.meetings.push_back(std::move(*current->record->mutable_meeting()));
+        }
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
   return page;
+}
+
+absl::StatusOr<int64_t> RecordStore::CountMeetings(const MeetingQuery& query) {
+  int64_t count = 0;
+  absl::Status scanned = ScanMeetingRows(kv_, query, [&count](const MeetingRow&) {
+    ++count;
+    return absl::StatusOr<bool>(true);
+  });
+  if (!scanned.ok()) return scanned;
+  return count;
 }
 
 absl::StatusOr<RecordStore::RebuildStats> RecordStore::RebuildDerivedRows(
     const StopCheck& stop_check) {
   constexpr size_t kOpsPerBatch = 4096;
   // Every writer holds referable_mu_ (shared or exclusive) while it runs.
-  absl::MutexLock exclude_writers(&referable_mu_);
+  WriterMutexLock exclude_writers(&referable_mu_);
   RebuildStats stats;
   int rows = 0;
   auto flush = [&](KvBatch* batch) -> absl::Status {

@@ -239,6 +239,12 @@ class RecordStore {
   // errors.
   absl::StatusOr<MeetingPage> QueryMeetings(const MeetingQuery& query);
 
+  // Counts the meetings `query` matches (ignoring `limit`; from `after` on
+  // when set), from the index rows alone: no record is read, so a meeting
+  // deleted after its index rows were read may still be counted. Reads every
+  // matching index row. Errors as QueryMeetings.
+  absl::StatusOr<int64_t> CountMeetings(const MeetingQuery& query);
+
   // --- Change feed -------------------------------------------------------
 
   // Returns committed changes with sequence in (after, up_to], reading at

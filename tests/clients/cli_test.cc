@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -512,6 +513,21 @@ TEST_F(CliTest, ProgressBarOnlyOnATerminal) {
   EXPECT_THAT(tty, HasSubstr("9/9"));
   EXPECT_THAT(tty, HasSubstr("/s"));
   EXPECT_THAT(tty, HasSubstr("imported 9 records"));
+
+  // Export on a terminal: a bar with the total asked up front, so an ETA;
+  // then the documents, counted by meeting.
+  const std::string exported = work_ + "/tty-export.jsonl";
+  const std::string export_command = absl::StrCat(
+      "script -qefc '", MEETINGS_CLI_BINARY, " --address ", server.address(), " export -o ",
+      exported, "' ", typescript, " > /dev/null 2>&1 < /dev/null");
+  ASSERT_EQ(std::system(export_command.c_str()), 0);
+  const std::string export_tty = ReadFile(typescript);
+  EXPECT_THAT(export_tty, HasSubstr("export ["));
+  EXPECT_THAT(export_tty, HasSubstr("7/7")) << "2 organizations, 4 persons, 1 meeting";
+  EXPECT_THAT(export_tty, HasSubstr("export documents, meetings ["));
+  EXPECT_THAT(export_tty, HasSubstr("1/1"));
+  const std::string export_lines = ReadFile(exported);
+  EXPECT_EQ(std::count(export_lines.begin(), export_lines.end(), '\n'), 9);
 
   // The same export to a pipe: nothing on stderr.
   Result quiet = Run({"--address", server.address(), "export", "-o", work_ + "/e.jsonl"});

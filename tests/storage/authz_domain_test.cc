@@ -754,6 +754,21 @@ TEST_F(AuthzDomainTest, ListMeetingsShowsOnlyReadableMeetings) {
   EXPECT_THAT(MeetingNames(by_person, As("alice")), UnorderedElementsAre("meetings/m-alpha"));
   EXPECT_THAT(MeetingNames(by_person, As("bob")), UnorderedElementsAre("meetings/m-beta"));
 
+  // total_size counts only what the caller may read, as the pages show.
+  auto total = [this](v1::ListMeetingsRequest request, const CallContext& as) {
+    request.set_page_size(1);
+    request.set_show_total_size(true);
+    auto page = core_->ListMeetings(request, as);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? page->total_size() : -1;
+  };
+  EXPECT_EQ(total(all, As("alice")), 2);
+  EXPECT_EQ(total(all, As("reader")), 1);
+  EXPECT_EQ(total(all, As("root")), 3);
+  EXPECT_EQ(total(subtree, As("reader")), 1);
+  EXPECT_EQ(total(by_person, As("alice")), 1);
+  EXPECT_EQ(total(by_person, As("root")), 2);
+
   // A filter naming an organization the caller may not read is refused
   // whether or not it exists.
   v1::ListMeetingsRequest other;

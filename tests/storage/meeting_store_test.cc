@@ -373,6 +373,76 @@ TEST_F(MeetingStoreTest, QueryReadsIndexEntriesInProportionToThePageNotTheDataba
   }
 }
 
+// show_total_size counts the whole query on the first page: the same
+// meetings that walking every page returns, multi-day meetings and
+// meetings of several organizations of a subtree once each.
+TEST_F(MeetingStoreTest, TotalSizeCountsWhatWalkingEveryPageReturns) {
+  for (int i = 0; i < 37; ++i) {
+    const absl::CivilMinute day = absl::CivilMinute(2021, 11, 1, 8, 0) + (i / 3) * 24 * 60;
+    std::vector<std::string> orgs = {i % 2 == 0 ? "hung-yen" : "ha-noi"};
+    if (i % 5 == 0) orgs.push_back("hung-yen-office");
+    ASSERT_TRUE(CreateMeeting(absl::StrCat("m", i),
+                              MeetingAt(day, i % 4 == 0 ? 30 : 2, orgs,
+                                        i % 3 == 0 ? std::vector<std::string>{"dung"}
+                                                   : std::vector<std::string>{}))
+                    .ok());
+  }
+  std::vector<v1::ListMeetingsRequest> queries(5);
+  queries[1].set_organization("organizations/vusta");
+  queries[1].set_include_sub_organizations(true);
+  queries[2].set_organization("organizations/hung-yen");
+  queries[2].set_include_sub_organizations(true);
+  queries[2].set_order_by("start_time desc");
+  queries[3].set_person("persons/dung");
+  *queries[4].mutable_start_date() = Day(2021, 11, 3);
+  *queries[4].mutable_end_date() = Day(2021, 11, 6);
+  for (size_t q = 0; q < queries.size(); ++q) {
+    v1::ListMeetingsRequest request = queries[q];
+    request.set_page_size(4);
+    request.set_show_total_size(true);
+    int walked = 0;
+    int32_t total = -1;
+    while (true) {
+      auto page = core_->ListMeetings(request, {});
+      ASSERT_TRUE(page.ok()) << page.status();
+      if (request.page_token().empty()) {
+        total = page->total_size();
+      } else {
+        EXPECT_EQ(page->total_size(), 0) << "counted on the first page only";
+      }
+      walked += page->meetings_size();
+      if (page->next_page_token().empty()) break;
+      request.set_page_token(page->next_page_token());
+      // Not part of the query: a later page may leave it out.
+      request.set_show_total_size(q % 2 == 0);
+    }
+    EXPECT_GT(walked, 0) << "query " << q;
+    EXPECT_EQ(total, walked) << "query " << q;
+  }
+
+  // Without show_total_size nothing is counted.
+  auto plain = core_->ListMeetings(v1::ListMeetingsRequest(), {});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->total_size(), 0);
+
+  v1::ListPersonsRequest persons;
+  persons.set_page_size(1);
+  persons.set_show_total_size(true);
+  auto person_page = core_->ListPersons(persons, {});
+  ASSERT_TRUE(person_page.ok());
+  EXPECT_EQ(person_page->total_size(), 2);
+  v1::ListOrganizationsRequest organizations;
+  organizations.set_page_size(1);
+  organizations.set_show_total_size(true);
+  auto organization_page = core_->ListOrganizations(organizations, {});
+  ASSERT_TRUE(organization_page.ok());
+  EXPECT_EQ(organization_page->total_size(), 4);
+  organizations.set_parent("organizations/vusta");
+  organization_page = core_->ListOrganizations(organizations, {});
+  ASSERT_TRUE(organization_page.ok());
+  EXPECT_EQ(organization_page->total_size(), 2);
+}
+
 TEST_F(MeetingStoreTest, ExpiredDeadlineStopsAScan) {
   for (int i = 0; i < 100; ++i) {
     ASSERT_TRUE(CreateMeeting(absl::StrCat("m", i),
