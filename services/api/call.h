@@ -85,7 +85,8 @@ int MethodIndex(const std::string& service_full_name, const std::string& method)
 // caller (UNAUTHENTICATED when a policy is set and the credentials do not
 // authenticate), parses the body into a `Request` (INVALID_ARGUMENT naming
 // what is wrong), runs `call(request, context)`, which returns
-// absl::StatusOr<Response> or, for Empty responses, absl::Status, and
+// absl::StatusOr<Response> (or absl::StatusOr<domain::SerializedResponse>,
+// already in wire form) or, for Empty responses, absl::Status, and
 // serializes its value into `response`.
 template <typename Request, typename Call>
 absl::Status HandleUnary(grpc::CallbackServerContext* ctx, const ServiceOptions& options,
@@ -98,6 +99,11 @@ absl::Status HandleUnary(grpc::CallbackServerContext* ctx, const ServiceOptions&
   if constexpr (std::is_same_v<decltype(result), absl::Status>) {
     if (!result.ok()) return result;
     SerializeResponseBody(google::protobuf::Empty(), response);
+  } else if constexpr (std::is_same_v<decltype(result), absl::StatusOr<domain::SerializedResponse>>) {
+    // Already in wire form (stored bytes handed on unparsed).
+    if (!result.ok()) return result.status();
+    grpc::Slice bytes(result->bytes);
+    *response = grpc::ByteBuffer(&bytes, 1);
   } else {
     if (!result.ok()) return result.status();
     SerializeResponseBody(*result, response);

@@ -50,7 +50,7 @@ MeetingRecordsService::MeetingRecordsService(domain::MeetingRecords* core, Servi
     return core_->CreateMeeting(r, c);
   });
   Serve<v1::GetMeetingRequest>("GetMeeting", [this](const v1::GetMeetingRequest& r, const CallContext& c) {
-    return core_->GetMeeting(r, c);
+    return core_->GetMeetingSerialized(r, c);
   });
   Serve<v1::UpdateMeetingRequest>("UpdateMeeting", [this](const v1::UpdateMeetingRequest& r, const CallContext& c) {
     return core_->UpdateMeeting(r, c);
@@ -59,7 +59,7 @@ MeetingRecordsService::MeetingRecordsService(domain::MeetingRecords* core, Servi
     return core_->DeleteMeeting(r, c);
   });
   Serve<v1::ListMeetingsRequest>("ListMeetings", [this](const v1::ListMeetingsRequest& r, const CallContext& c) {
-    return core_->ListMeetings(r, c);
+    return core_->ListMeetingsSerialized(r, c);
   });
   Serve<v1::CreateDocumentRequest>("CreateDocument", [this](const v1::CreateDocumentRequest& r, const CallContext& c) {
     return core_->CreateDocument(r, c);

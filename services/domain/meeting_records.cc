@@ -1,5 +1,7 @@
 #include "services/domain/meeting_records.h"
 
+#include "google/protobuf/wire_format_lite.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -936,6 +938,22 @@ absl::StatusOr<v1::Meeting> MeetingRecords::GetMeeting(const v1::GetMeetingReque
       [&](const v1::Meeting& m) { return access.CanReadMeeting(m); });
 }
 
+absl::StatusOr<SerializedResponse> MeetingRecords::GetMeetingSerialized(
+    const v1::GetMeetingRequest& request, const CallContext& context) {
+  if (!AccessChecker(store_, context.principal).unrestricted()) {
+    // The meeting must be parsed to check the caller may read it.
+    auto meeting = GetMeeting(request, context);
+    if (!meeting.ok()) return meeting.status();
+    return SerializedResponse{meeting->SerializeAsString()};
+  }
+  auto id = ParseName("name", request.name(), kMeetings);
+  if (!id.ok()) return id.status();
+  auto bytes = store_->GetResourceBytes(RecordKey::Meeting(*id));
+  if (!bytes.ok()) return bytes.status();
+  if (!*bytes) return NotFound(request.name());
+  return SerializedResponse{**std::move(bytes)};
+}
+
 absl::StatusOr<v1::Meeting> MeetingRecords::UpdateMeeting(
     const v1::UpdateMeetingRequest& request, const CallContext& context) {
   if (auto s = RequireResource("meeting", request.has_meeting()); !s.ok()) return s;
@@ -970,8 +988,9 @@ absl::Status MeetingRecords::DeleteMeeting(const v1::DeleteMeetingRequest& reque
       });
 }
 
-absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
-    const v1::ListMeetingsRequest& request, const CallContext& context) {
+absl::StatusOr<MeetingRecords::MeetingListing> MeetingRecords::PrepareListMeetings(
+    const v1::ListMeetingsRequest& request, const CallContext& context, AccessChecker* access_out) {
+  AccessChecker& access = *access_out;
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   auto descending = ParseMeetingOrder(request.order_by());
@@ -1000,7 +1019,6 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
   if (request.include_sub_organizations() && request.organization().empty()) {
     return absl::InvalidArgumentError("include_sub_organizations: requires organization");
   }
-  AccessChecker access(store_, context.principal);
   // A restricted caller's meetings are exactly those indexed under an
   // organization it may read: the organization index narrowed to those.
   std::optional<std::vector<std::string>> readable;
@@ -1051,12 +1069,21 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
   query.after = *std::move(after);
   query.stop_check = [&context] { return context.CheckAlive(); };
 
-  v1::ListMeetingsResponse response;
   // A caller who may read no organization has no meetings (an empty scope
   // would mean every meeting to the by-day index).
-  if (query.index == storage::MeetingQuery::Index::kByOrganization && query.scope_ids.empty()) {
-    return response;
-  }
+  const bool nothing =
+      query.index == storage::MeetingQuery::Index::kByOrganization && query.scope_ids.empty();
+  return MeetingListing{std::move(query), fingerprint, nothing};
+}
+
+absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
+    const v1::ListMeetingsRequest& request, const CallContext& context) {
+  AccessChecker access(store_, context.principal);
+  auto listing = PrepareListMeetings(request, context, &access);
+  if (!listing.ok()) return listing.status();
+  const storage::MeetingQuery& query = listing->query;
+  v1::ListMeetingsResponse response;
+  if (listing->nothing) return response;
   auto page = store_->QueryMeetings(query);
   if (!page.ok()) return page.status();
   for (auto& meeting : page->meetings) {
@@ -1069,11 +1096,48 @@ absl::StatusOr<v1::ListMeetingsResponse> MeetingRecords::ListMeetings(
     }
     *response.add_meetings() = std::move(meeting);
   }
-  response.set_next_page_token(NextToken(page->next_position, fingerprint));
+  response.set_next_page_token(NextToken(page->next_position, listing->fingerprint));
   if (WantsTotalSize(request)) {
     auto total = CountMeetings(query, &access, context);
     if (!total.ok()) return total.status();
     response.set_total_size(*total);
+  }
+  return response;
+}
+
+absl::StatusOr<SerializedResponse> MeetingRecords::ListMeetingsSerialized(
+    const v1::ListMeetingsRequest& request, const CallContext& context) {
+  AccessChecker access(store_, context.principal);
+  auto listing = PrepareListMeetings(request, context, &access);
+  if (!listing.ok()) return listing.status();
+  const storage::MeetingQuery& query = listing->query;
+  if (listing->nothing) return SerializedResponse{};
+  if (query.index == storage::MeetingQuery::Index::kByPerson && !access.unrestricted()) {
+    // Each meeting must be parsed to check the caller may read it.
+    auto response = ListMeetings(request, context);
+    if (!response.ok()) return response.status();
+    return SerializedResponse{response->SerializeAsString()};
+  }
+  auto page = store_->QueryMeetingBytes(query);
+  if (!page.ok()) return page.status();
+  // The response's other fields, then each meeting as field 1: the order of
+  // fields on the wire does not matter to a parser.
+  v1::ListMeetingsResponse tail;
+  tail.set_next_page_token(NextToken(page->next_position, listing->fingerprint));
+  if (WantsTotalSize(request)) {
+    auto total = CountMeetings(query, &access, context);
+    if (!total.ok()) return total.status();
+    tail.set_total_size(*total);
+  }
+  SerializedResponse response;
+  tail.AppendToString(&response.bytes);
+  {
+    google::protobuf::io::StringOutputStream stream(&response.bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    for (const std::string& meeting : page->meetings) {
+      google::protobuf::internal::WireFormatLite::WriteBytes(
+          v1::ListMeetingsResponse::kMeetingsFieldNumber, meeting, &out);
+    }
   }
   return response;
 }

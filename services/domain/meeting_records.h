@@ -72,6 +72,11 @@ struct MeetingRecordsOptions {
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 
+// A response message in wire form (see GetMeetingSerialized).
+struct SerializedResponse {
+  std::string bytes;
+};
+
 // Thread-safe. Every method returns the resource as stored (or an empty
 // message), or: INVALID_ARGUMENT naming the request field, NOT_FOUND,
 // ALREADY_EXISTS, ABORTED (stale etag), FAILED_PRECONDITION (still
@@ -119,6 +124,17 @@ class MeetingRecords {
                              const CallContext& context = {});
   absl::StatusOr<v1::ListMeetingsResponse> ListMeetings(const v1::ListMeetingsRequest& request,
                                                         const CallContext& context);
+
+  // GetMeeting and ListMeetings answered in wire form, with each meeting's
+  // stored bytes as they are (no parse, no serialization): what the gRPC
+  // handlers send. A caller whose access must be checked against each
+  // meeting (a policy's restricted principal reading one meeting, or a
+  // person's meetings) gets them parsed and checked as above. Same results
+  // and errors as GetMeeting and ListMeetings.
+  absl::StatusOr<SerializedResponse> GetMeetingSerialized(const v1::GetMeetingRequest& request,
+                                                          const CallContext& context);
+  absl::StatusOr<SerializedResponse> ListMeetingsSerialized(
+      const v1::ListMeetingsRequest& request, const CallContext& context);
 
   absl::StatusOr<v1::Document> CreateDocument(const v1::CreateDocumentRequest& request,
                                               const CallContext& context = {});
@@ -177,6 +193,20 @@ class MeetingRecords {
   // Whether the caller may read the history of `key`: by the record as it
   // is, or as it was when deleted (documents: by their meeting's).
   absl::StatusOr<bool> CanReadHistory(AccessChecker* access, const storage::RecordKey& key);
+
+  // A ListMeetings request checked and turned into its index query.
+  struct MeetingListing {
+    storage::MeetingQuery query;
+    // Of the request's query fields, for its page tokens.
+    uint64_t fingerprint = 0;
+    // The caller may read no organization: the answer is empty.
+    bool nothing = false;
+  };
+  // Validates `request` and builds its query for the caller behind
+  // `access`. Errors: those of ListMeetings before it reads meetings.
+  absl::StatusOr<MeetingListing> PrepareListMeetings(const v1::ListMeetingsRequest& request,
+                                                     const CallContext& context,
+                                                     AccessChecker* access);
 
   // total_size of a ListMeetings `query` (its `after` and `limit` ignored)
   // for the caller behind `access`.

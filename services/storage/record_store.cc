@@ -327,6 +327,38 @@ struct ScopeCursor {
   std::unique_ptr<KvIterator> it;
 };
 
+// The bytes of the resource field (organization, person, meeting or
+// document) of a serialized RecordEnvelope, read from its top-level fields
+// only; nullopt when the bytes are malformed, of another format version, or
+// carry no resource.
+std::optional<std::string_view> ResourceBytes(std::string_view envelope) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(envelope.data()),
+                                            static_cast<int>(envelope.size()));
+  uint32_t format_version = 0;
+  std::optional<std::string_view> resource;
+  for (uint32_t tag = in.ReadTag(); tag != 0; tag = in.ReadTag()) {
+    const int field = WireFormatLite::GetTagFieldNumber(tag);
+    const auto type = WireFormatLite::GetTagWireType(tag);
+    if (field == RecordEnvelope::kFormatVersionFieldNumber &&
+        type == WireFormatLite::WIRETYPE_VARINT) {
+      if (!in.ReadVarint32(&format_version)) return std::nullopt;
+    } else if (field >= RecordEnvelope::kOrganizationFieldNumber &&
+               field <= RecordEnvelope::kDocumentFieldNumber &&
+               type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      uint32_t length = 0;
+      if (!in.ReadVarint32(&length)) return std::nullopt;
+      const int offset = in.CurrentPosition();
+      if (!in.Skip(static_cast<int>(length))) return std::nullopt;
+      resource = envelope.substr(offset, length);
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return std::nullopt;
+    }
+  }
+  if (!in.ConsumedEntireMessage() || format_version != kFormatVersion) return std::nullopt;
+  return resource;
+}
+
 // Visits each meeting `query` matches once, in its order, from the index
 // rows alone: `visit(row)` returns true to go on, false to stop. Ignores
 // query.limit. Errors: INVALID_ARGUMENT for a malformed `after`; the
@@ -568,6 +600,15 @@ absl::StatusOr<CurrentRecord> RecordStore::Get(const RecordKey& key) {
   if (!tomb.ok()) return tomb.status();
   current.tombstoned = tomb->has_value();
   return current;
+}
+
+absl::StatusOr<std::optional<std::string>> RecordStore::GetResourceBytes(const RecordKey& key) {
+  auto live = kv_->Get(Table::kRecords, key.Encode());
+  if (!live.ok()) return live.status();
+  if (!live->has_value()) return std::nullopt;
+  std::optional<std::string_view> resource = ResourceBytes(**live);
+  if (!resource) return absl::DataLossError("record store: unreadable record envelope");
+  return std::string(*resource);
 }
 
 absl::StatusOr<bool> RecordStore::Exists(const RecordKey& key) {
@@ -1072,6 +1113,26 @@ absl::StatusOr<MeetingPage> RecordStore::QueryMeetings(const MeetingQuery& query
         if (current->record) {
           page.meetings.push_back(std::move(*current->record->mutable_meeting()));
         }
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  return page;
+}
+
+absl::StatusOr<MeetingBytesPage> RecordStore::QueryMeetingBytes(const MeetingQuery& query) {
+  MeetingBytesPage page;
+  std::string last_position;
+  absl::Status scanned =
+      ScanMeetingRows(kv_, query, [&](const MeetingRow& row) -> absl::StatusOr<bool> {
+        if (page.meetings.size() == query.limit) {
+          page.next_position = last_position;
+          return false;
+        }
+        last_position = row.position;
+        auto bytes = GetResourceBytes(RecordKey::Meeting(row.meeting_id));
+        if (!bytes.ok()) return bytes.status();
+        // Deleted since the index row was read: the page simply skips it.
+        if (*bytes) page.meetings.push_back(**std::move(bytes));
         return true;
       });
   if (!scanned.ok()) return scanned;

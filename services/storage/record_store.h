@@ -149,6 +149,12 @@ struct MeetingPage {
   std::optional<std::string> next_position;
 };
 
+// A MeetingPage of serialized meetings (see GetResourceBytes).
+struct MeetingBytesPage {
+  std::vector<std::string> meetings;
+  std::optional<std::string> next_position;
+};
+
 // A stretch of the change feed.
 struct ChangePage {
   // Committed changes in sequence order.
@@ -194,6 +200,13 @@ class RecordStore {
   // unknown format.
   absl::StatusOr<CurrentRecord> Get(const RecordKey& key);
 
+  // The live record's resource (its Organization, Person, Meeting or
+  // Document) as serialized bytes, cut out of the stored envelope without
+  // parsing it: reads that only hand the record on skip a parse and a
+  // serialization. nullopt when there is no live record. Errors: DATA_LOSS
+  // when the stored bytes are not an envelope of this format; store errors.
+  absl::StatusOr<std::optional<std::string>> GetResourceBytes(const RecordKey& key);
+
   // Whether `key` names a live record, without parsing it (reference checks
   // need no more). Errors: UNAVAILABLE / DATA_LOSS from the store.
   absl::StatusOr<bool> Exists(const RecordKey& key);
@@ -238,6 +251,10 @@ class RecordStore {
   // INVALID_ARGUMENT for a malformed `after`; the StopCheck's status; store
   // errors.
   absl::StatusOr<MeetingPage> QueryMeetings(const MeetingQuery& query);
+
+  // QueryMeetings with each meeting as its serialized meetings.v1.Meeting,
+  // taken from the stored bytes unparsed (see GetResourceBytes).
+  absl::StatusOr<MeetingBytesPage> QueryMeetingBytes(const MeetingQuery& query);
 
   // Counts the meetings `query` matches (ignoring `limit`; from `after` on
   // when set), from the index rows alone: no record is read, so a meeting

@@ -443,6 +443,54 @@ TEST_F(MeetingStoreTest, TotalSizeCountsWhatWalkingEveryPageReturns) {
   EXPECT_EQ(organization_page->total_size(), 2);
 }
 
+// What the gRPC handlers send (stored bytes, unparsed) parses to exactly
+// what GetMeeting and ListMeetings return, page tokens and totals included.
+TEST_F(MeetingStoreTest, SerializedReadsEqualParsedReads) {
+  for (int i = 0; i < 12; ++i) {
+    const absl::CivilMinute day = absl::CivilMinute(2021, 11, 1, 8, 0) + (i / 2) * 24 * 60;
+    ASSERT_TRUE(CreateMeeting(absl::StrCat("m", i),
+                              MeetingAt(day, i % 3 == 0 ? 30 : 2,
+                                        {i % 2 == 0 ? "hung-yen" : "ha-noi"}, {"dung"}))
+                    .ok());
+  }
+  v1::GetMeetingRequest get;
+  get.set_name("meetings/m3");
+  auto parsed = core_->GetMeeting(get, {});
+  auto serialized = core_->GetMeetingSerialized(get, {});
+  ASSERT_TRUE(parsed.ok() && serialized.ok());
+  v1::Meeting from_bytes;
+  ASSERT_TRUE(from_bytes.ParseFromString(serialized->bytes));
+  EXPECT_EQ(from_bytes.DebugString(), parsed->DebugString());
+  get.set_name("meetings/no-such-meeting");
+  EXPECT_EQ(core_->GetMeetingSerialized(get, {}).status().code(), absl::StatusCode::kNotFound);
+
+  std::vector<v1::ListMeetingsRequest> queries(4);
+  queries[1].set_organization("organizations/vusta");
+  queries[1].set_include_sub_organizations(true);
+  queries[2].set_person("persons/dung");
+  queries[2].set_order_by("start_time desc");
+  *queries[3].mutable_start_date() = Day(2021, 11, 2);
+  *queries[3].mutable_end_date() = Day(2021, 11, 3);
+  for (size_t q = 0; q < queries.size(); ++q) {
+    v1::ListMeetingsRequest request = queries[q];
+    request.set_page_size(2);
+    request.set_show_total_size(true);
+    int pages = 0;
+    while (true) {
+      auto page = core_->ListMeetings(request, {});
+      auto bytes = core_->ListMeetingsSerialized(request, {});
+      ASSERT_TRUE(page.ok() && bytes.ok()) << page.status() << bytes.status();
+      v1::ListMeetingsResponse from_wire;
+      ASSERT_TRUE(from_wire.ParseFromString(bytes->bytes));
+      EXPECT_EQ(from_wire.DebugString(), page->DebugString()) << "query " << q;
+      ++pages;
+      if (page->next_page_token().empty()) break;
+      request.set_page_token(page->next_page_token());
+    }
+    EXPECT_GE(pages, 2) << "query " << q;
+  }
+}
+
 TEST_F(MeetingStoreTest, ExpiredDeadlineStopsAScan) {
   for (int i = 0; i < 100; ++i) {
     ASSERT_TRUE(CreateMeeting(absl::StrCat("m", i),
