@@ -463,6 +463,28 @@ absl::Status ScanMeetingRows(KvStore* kv, const MeetingQuery& query,
   return absl::OkStatus();
 }
 
+// Up to query.limit meetings of `query`, each read by `read(meeting id)`,
+// which returns absl::StatusOr<std::optional<T>>: nullopt for a meeting
+// deleted since its index row was read, which the page simply skips. Sets
+// `next_position` when more follow.
+template <typename T, typename Read>
+absl::Status CollectMeetingPage(KvStore* kv, const MeetingQuery& query, const Read& read,
+                                std::vector<T>* meetings,
+                                std::optional<std::string>* next_position) {
+  std::string last_position;
+  return ScanMeetingRows(kv, query, [&](const MeetingRow& row) -> absl::StatusOr<bool> {
+    if (meetings->size() == query.limit) {
+      *next_position = last_position;
+      return false;
+    }
+    last_position = row.position;
+    absl::StatusOr<std::optional<T>> meeting = read(row.meeting_id);
+    if (!meeting.ok()) return meeting.status();
+    if (*meeting) meetings->push_back(**std::move(meeting));
+    return true;
+  });
+}
+
 }  // namespace
 
 std::string RecordKey::Encode() const {
@@ -1099,42 +1121,25 @@ absl::StatusOr<std::vector<std::string>> RecordStore::OrganizationSubtree(
 
 absl::StatusOr<MeetingPage> RecordStore::QueryMeetings(const MeetingQuery& query) {
   MeetingPage page;
-  std::string last_position;
-  absl::Status scanned =
-      ScanMeetingRows(kv_, query, [&](const MeetingRow& row) -> absl::StatusOr<bool> {
-        if (page.meetings.size() == query.limit) {
-          page.next_position = last_position;
-          return false;
-        }
-        last_position = row.position;
-        auto current = Get(RecordKey::Meeting(row.meeting_id));
+  absl::Status scanned = CollectMeetingPage(
+      kv_, query,
+      [this](const std::string& id) -> absl::StatusOr<std::optional<v1::Meeting>> {
+        auto current = Get(RecordKey::Meeting(id));
         if (!current.ok()) return current.status();
-        // Deleted since the index row was read: the page simply skips it.
-        if (current->record) {
-          page.meetings.push_back(std::move(*current->record->mutable_meeting()));
-        }
-        return true;
-      });
+        if (!current->record) return std::nullopt;
+        return std::move(*current->record->mutable_meeting());
+      },
+      &page.meetings, &page.next_position);
   if (!scanned.ok()) return scanned;
   return page;
 }
 
 absl::StatusOr<MeetingBytesPage> RecordStore::QueryMeetingBytes(const MeetingQuery& query) {
   MeetingBytesPage page;
-  std::string last_position;
-  absl::Status scanned =
-      ScanMeetingRows(kv_, query, [&](const MeetingRow& row) -> absl::StatusOr<bool> {
-        if (page.meetings.size() == query.limit) {
-          page.next_position = last_position;
-          return false;
-        }
-        last_position = row.position;
-        auto bytes = GetResourceBytes(RecordKey::Meeting(row.meeting_id));
-        if (!bytes.ok()) return bytes.status();
-        // Deleted since the index row was read: the page simply skips it.
-        if (*bytes) page.meetings.push_back(**std::move(bytes));
-        return true;
-      });
+  absl::Status scanned = CollectMeetingPage(
+      kv_, query,
+      [this](const std::string& id) { return GetResourceBytes(RecordKey::Meeting(id)); },
+      &page.meetings, &page.next_position);
   if (!scanned.ok()) return scanned;
   return page;
 }
