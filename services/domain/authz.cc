@@ -203,23 +203,6 @@ const Principal* AuthPolicy::Find(std::string_view id) const {
 // ---------------------------------------------------------------------------
 // Meetings and organizations
 
-std::vector<std::string> MeetingOrganizationIds(const v1::Meeting& meeting) {
-  std::vector<std::string> ids;
-  absl::flat_hash_set<std::string_view> seen;
-  auto add = [&](const std::string& name) {
-    std::string_view id = OrganizationIdOf(name);
-    if (!id.empty() && seen.insert(id).second) ids.emplace_back(id);
-  };
-  for (const auto& o : meeting.organizers()) add(o);
-  for (const auto& o : meeting.participating_organizations()) add(o);
-  for (const auto& s : meeting.sites()) add(s.host_organization());
-  for (const auto& p : meeting.participants()) {
-    add(p.on_behalf_of());
-    if (p.has_group()) add(p.group().organization());
-  }
-  return ids;
-}
-
 absl::StatusOr<AccessLevel> AccessChecker::LevelOn(std::string_view organization_id,
                                                    const std::string* parent) {
   if (unrestricted()) return AccessLevel::kAdmin;
@@ -267,7 +250,7 @@ absl::StatusOr<AccessLevel> AccessChecker::LevelOnName(std::string_view organiza
 
 absl::StatusOr<bool> AccessChecker::CanReadMeeting(const v1::Meeting& meeting) {
   if (unrestricted()) return true;
-  for (const std::string& id : MeetingOrganizationIds(meeting)) {
+  for (const std::string& id : storage::MeetingOrganizationIds(meeting)) {
     auto level = LevelOn(id);
     if (!level.ok()) return level.status();
     if (*level >= AccessLevel::kRead) return true;

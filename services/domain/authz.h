@@ -111,12 +111,6 @@ class AuthPolicy {
   absl::flat_hash_map<std::string, const Principal*> by_certificate_name_;
 };
 
-// Ids of the organizations a meeting involves, in order of first mention, no
-// repeats: organizers, participating organizations, site hosts, and the
-// organizations participants represent (on_behalf_of, group organization).
-// The same set the storage layer indexes the meeting under. Pure.
-std::vector<std::string> MeetingOrganizationIds(const v1::Meeting& meeting);
-
 // Access decisions for one caller over the stored records. Not thread-safe
 // (it caches organization levels): make one per call, or ClearCache() when
 // the organization tree may have changed. `store` must outlive it.

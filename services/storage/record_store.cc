@@ -70,31 +70,6 @@ std::string EncodeDays(const StoredDays& days) {
   return out;
 }
 
-// Organizations whose meeting list includes this meeting: organizers,
-// participating organizations, site hosts and organizations represented by
-// participants. No repeats.
-std::vector<std::string> MeetingOrganizationIds(const Meeting& meeting) {
-  std::vector<std::string> names;
-  for (const auto& o : meeting.organizers()) names.push_back(o);
-  for (const auto& o : meeting.participating_organizations()) names.push_back(o);
-  for (const auto& s : meeting.sites()) names.push_back(s.host_organization());
-  for (const auto& p : meeting.participants()) {
-    names.push_back(p.on_behalf_of());
-    if (p.has_group()) names.push_back(p.group().organization());
-  }
-  std::vector<std::string> ids;
-  absl::flat_hash_set<std::string> seen;
-  constexpr std::string_view kPrefix = "organizations/";
-  for (const auto& name : names) {
-    if (name.size() <= kPrefix.size() || name.compare(0, kPrefix.size(), kPrefix) != 0) {
-      continue;
-    }
-    std::string id = name.substr(kPrefix.size());
-    if (seen.insert(id).second) ids.push_back(std::move(id));
-  }
-  return ids;
-}
-
 std::vector<std::string> MeetingPersonIds(const Meeting& meeting) {
   std::vector<std::string> ids;
   absl::flat_hash_set<std::string> seen;
@@ -486,6 +461,28 @@ absl::Status CollectMeetingPage(KvStore* kv, const MeetingQuery& query, const Re
 }
 
 }  // namespace
+
+std::vector<std::string> MeetingOrganizationIds(const Meeting& meeting) {
+  std::vector<std::string> names;
+  for (const auto& o : meeting.organizers()) names.push_back(o);
+  for (const auto& o : meeting.participating_organizations()) names.push_back(o);
+  for (const auto& s : meeting.sites()) names.push_back(s.host_organization());
+  for (const auto& p : meeting.participants()) {
+    names.push_back(p.on_behalf_of());
+    if (p.has_group()) names.push_back(p.group().organization());
+  }
+  std::vector<std::string> ids;
+  absl::flat_hash_set<std::string> seen;
+  constexpr std::string_view kPrefix = "organizations/";
+  for (const auto& name : names) {
+    if (name.size() <= kPrefix.size() || name.compare(0, kPrefix.size(), kPrefix) != 0) {
+      continue;
+    }
+    std::string id = name.substr(kPrefix.size());
+    if (seen.insert(id).second) ids.push_back(std::move(id));
+  }
+  return ids;
+}
 
 std::string RecordKey::Encode() const {
   std::string out;

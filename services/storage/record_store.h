@@ -188,6 +188,13 @@ struct RecordPage {
   std::optional<std::string> next_after_id;
 };
 
+// Ids of the organizations a meeting involves, in order of first mention, no
+// repeats: organizers, participating organizations, site hosts, and the
+// organizations participants represent (on_behalf_of, group organization).
+// The meetings_by_organization index lists the meeting under each; access
+// checks read it the same way. Pure.
+std::vector<std::string> MeetingOrganizationIds(const meetings::v1::Meeting& meeting);
+
 // Thread-safe: every method may be called from any number of threads.
 class RecordStore {
  public:
