@@ -3,6 +3,7 @@
 #include "google/protobuf/wire_format_lite.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -214,7 +215,8 @@ absl::StatusOr<Resource> CreateRecord(storage::RecordStore* store, bool sync, ab
         }
         RecordEnvelope envelope;
         Resource* r = Ops<Resource>::Mutable(&envelope);
-        *r = resource;
+        // Mutate decides once, so the caller's copy can be moved in.
+        *r = std::move(resource);
         if (auto s = validate(r); !s.ok()) return s;
         envelope.set_revision(1);
         envelope.set_actor(actor);
@@ -620,8 +622,19 @@ absl::Status MeetingRecords::RequireDocumentWrite(AccessChecker* access,
 }
 
 ReferenceResolver MeetingRecords::Resolver() {
-  return [this](std::string_view field, std::string_view name, std::string_view collection) {
-    return Resolve(field, name, collection);
+  // A meeting names the same few organizations again and again (each
+  // participant's on_behalf_of), so each name is looked up once per call.
+  // Only names found are remembered; records cannot vanish meanwhile, since
+  // validation runs under the store's lock that deletes of organizations
+  // and persons take exclusively.
+  auto found = std::make_shared<absl::flat_hash_set<std::string>>();
+  return [this, found](std::string_view field, std::string_view name,
+                       std::string_view collection) -> absl::Status {
+    const std::string memo_key = absl::StrCat(Sv(collection), "\n", Sv(name));
+    if (found->contains(memo_key)) return absl::OkStatus();
+    absl::Status status = Resolve(field, name, collection);
+    if (status.ok()) found->insert(memo_key);
+    return status;
   };
 }
 
@@ -1158,9 +1171,11 @@ absl::StatusOr<v1::Document> MeetingRecords::CreateDocument(
       store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Document(*meeting_id, *id),
       FormatDocumentName(*meeting_id, *id), request.document(), [&](v1::Document* d) {
         // The meeting is locked with its document, so it cannot vanish now.
-        auto meeting = store_->Get(RecordKey::Meeting(*meeting_id));
+        // Only its existence matters here: a parse would cost more than the
+        // rest of the document's validation.
+        auto meeting = store_->Exists(RecordKey::Meeting(*meeting_id));
         if (!meeting.ok()) return meeting.status();
-        if (!meeting->record) {
+        if (!*meeting) {
           return absl::NotFoundError(absl::StrCat("parent: ", request.parent(), " does not exist"));
         }
         return ValidateDocument("document", resolver, d);
