@@ -164,7 +164,7 @@ def machine_info():
 class Server:
     """The meeting_records_server binary on 127.0.0.1, pinned to one CPU."""
 
-    def __init__(self, binary, data_dir, cpu, log_path):
+    def __init__(self, binary, data_dir, cpu, log_path, extra_args=()):
         self.data_dir = data_dir
         port_file = os.path.join(os.path.dirname(data_dir), "server.port")
         if os.path.exists(port_file):
@@ -180,7 +180,7 @@ class Server:
             extra = ["--metrics_address", f"127.0.0.1:{self.metrics_port}"]
         self.proc = subprocess.Popen(
             ["taskset", "-c", str(cpu), binary, "--address", "127.0.0.1:0",
-             "--data_dir", data_dir, "--port_file", port_file] + extra,
+             "--data_dir", data_dir, "--port_file", port_file] + extra + list(extra_args),
             stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         deadline = time.time() + 60
         while not os.path.exists(port_file):
@@ -458,6 +458,23 @@ def median_result(runs):
     return mid
 
 
+def server_load_cpus(args):
+    """The CPUs the server may use during the bulk load: --load-cpus, or
+    every CPU this process may use ("all")."""
+    if args.load_cpus == "all":
+        return ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
+    if args.load_cpus == "pinned":
+        return str(args.server_cpu)
+    return args.load_cpus
+
+
+def repin(pid, cpus):
+    """Moves every thread of a running process to `cpus` (a taskset list);
+    threads it starts later inherit their creator's set."""
+    subprocess.run(["taskset", "-a", "-p", "-c", cpus, str(pid)], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def bench_service(args, size, shape, work, profile):
     data_dir = os.path.join(work, "data")
     server = Server(args.server, data_dir, args.server_cpu, os.path.join(args.out, f"server-{size_label(size)}.log"))
@@ -466,6 +483,12 @@ def bench_service(args, size, shape, work, profile):
         load_log = os.path.join(args.out, f"load-{size_label(size)}.log")
         log(f"{size_label(size)}: bulk load through the API (progress in {load_log}) ...")
         load_json = os.path.join(work, "load.json")
+        load_cpus = server_load_cpus(args)
+        if load_cpus != str(args.server_cpu):
+            # The data generator needs a fraction of its core: the load is
+            # the server's, and an operator loading data gives it the machine.
+            # Measurements below run pinned again.
+            repin(server.pid, load_cpus)
         start = time.time()
         with open(load_log, "w") as progress:
             result = subprocess.run(
@@ -480,6 +503,9 @@ def bench_service(args, size, shape, work, profile):
         with open(load_json) as f:
             out["load"] = json.load(f)
         out["load"]["wall_seconds"] = time.time() - start
+        out["load"]["server_cpus"] = load_cpus
+        if load_cpus != str(args.server_cpu):
+            repin(server.pid, str(args.server_cpu))
         out["rss_after_load_mib"] = server.memory().get("VmRSS")
         out["rocksdb_after_load"] = server.rocksdb_stats()
         out["settle_seconds"] = server.wait_idle(args.settle_max)
@@ -559,32 +585,41 @@ def summarize_runs(runs, method_names):
 
 
 PROTOTYPE_METHODS = ["health_check", "get_meeting", "list_by_date", "health_check"]
+CONSTANT_GET_METHODS = ["health_check", "get_meeting", "health_check"]
 
 
 def bench_prototype(args, size, data_dir, work):
     """The proposed read path, measured: meetings_rawget_prototype serves
     GetMeeting and a date page from the stored bytes of the same data
     directory (read-only, the server stopped), under the same load."""
-    proto = Server(args.prototype_binary, data_dir, args.server_cpu,
-                   os.path.join(args.out, f"prototype-{size_label(size)}.log"))
-    runs = []
-    try:
-        for r in range(args.repeats):
-            log(f"{size_label(size)}: read-path prototype, repeat {r + 1}/{args.repeats} ...")
-            path = os.path.join(work, f"prototype-{r}.json")
-            run(["taskset", "-c", str(args.client_cpu), args.loadgen, "--target", proto.target,
-                 "--meetings", str(size), "--seed", str(args.seed),
-                 "--in_flight", str(args.in_flight), "--channels", str(args.channels),
-                 "--seconds", str(args.seconds), "--warmup", str(args.warmup),
-                 "--methods", ",".join(PROTOTYPE_METHODS), "--server_pid", str(proto.pid),
-                 "--out", path])
-            with open(path) as f:
-                runs.append(json.load(f))
-        memory = proto.memory()
-    finally:
-        proto.stop()
-    return {"methods": summarize_runs(runs, PROTOTYPE_METHODS),
-            "rss_peak_mib": memory.get("VmHWM")}
+    def measure(extra_args, methods, label, tag):
+        proto = Server(args.prototype_binary, data_dir, args.server_cpu,
+                       os.path.join(args.out, f"prototype-{size_label(size)}.log"), extra_args)
+        runs = []
+        try:
+            for r in range(args.repeats):
+                log(f"{size_label(size)}: {label}, repeat {r + 1}/{args.repeats} ...")
+                path = os.path.join(work, f"prototype-{tag}-{r}.json")
+                run(["taskset", "-c", str(args.client_cpu), args.loadgen, "--target",
+                     proto.target, "--meetings", str(size), "--seed", str(args.seed),
+                     "--in_flight", str(args.in_flight), "--channels", str(args.channels),
+                     "--seconds", str(args.seconds), "--warmup", str(args.warmup),
+                     "--methods", ",".join(methods), "--server_pid", str(proto.pid),
+                     "--out", path])
+                with open(path) as f:
+                    runs.append(json.load(f))
+            memory = proto.memory()
+        finally:
+            proto.stop()
+        return summarize_runs(runs, methods), memory
+
+    methods, memory = measure([], PROTOTYPE_METHODS, "read-path prototype", "bytes")
+    out = {"methods": methods, "rss_peak_mib": memory.get("VmHWM")}
+    # gRPC alone sending a meeting's bytes: what no GetMeeting can beat.
+    constant, _ = measure(["--constant_get"], CONSTANT_GET_METHODS,
+                          "constant GetMeeting answer (gRPC alone)", "constant")
+    out["constant_get"] = constant
+    return out
 
 
 def profile_server(args, server, size, work):
@@ -736,9 +771,18 @@ def main():
     parser.add_argument("--seed", type=int, default=20211115)
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument("--client-cpu", type=int, default=1)
+    parser.add_argument("--load-cpus", default="all",
+                        help="CPUs of the server during the bulk load: all (default; the data "
+                             "generator needs little), pinned (--server-cpu only) or a "
+                             "taskset list")
     parser.add_argument("--settle-max", type=float, default=120,
                         help="longest wait for flushes and compactions after the load, s")
     parser.add_argument("--no-pg", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--merge", action="append", default=[],
+                        help="results.json of an earlier run: its sizes not run now join this "
+                             "report, marked with where they came from (repeatable)")
+    parser.add_argument("--write-floor-meetings", type=int, default=3000,
+                        help="meetings stored per layer by meetings_write_floor")
     parser.add_argument("--require-pg", action="store_true",
                         help="fail (exit 1) when PostgreSQL is skipped or fails (the smoke "
                              "test sets it, so the PostgreSQL path cannot rot)")
@@ -808,6 +852,30 @@ def main():
         results["codec"] = json.loads(run(
             ["taskset", "-c", str(args.server_cpu), codec] +
             (["--meetings", "20", "--rounds", "3"] if args.smoke else [])).stdout)
+    write_floor = os.path.join(args.build_dir, "tests", "bench", "meetings_write_floor")
+    if os.access(write_floor, os.X_OK):
+        log("cost of storing one meeting, layer by layer (meetings_write_floor) ...")
+        results["write_floor"] = json.loads(run(
+            ["taskset", "-c", str(args.server_cpu), write_floor,
+             "--dir", os.path.join(work_root, "write-floor"),
+             "--meetings", "200" if args.smoke else str(args.write_floor_meetings)]).stdout)
+    merged_sizes = {}
+    for path in args.merge:
+        with open(path) as f:
+            earlier = json.load(f)
+        for size, entry in earlier.get("sizes", {}).items():
+            if int(size) not in sizes:
+                entry["merged_from"] = {"file": os.path.abspath(path),
+                                        "started": earlier.get("started"),
+                                        "finished": earlier.get("finished"),
+                                        "server_binary": earlier["config"].get("server_binary"),
+                                        "load_average_start":
+                                            earlier.get("machine", {}).get("load_average"),
+                                        "load_average_end":
+                                            earlier.get("machine", {}).get("load_average_end")}
+                merged_sizes[size] = entry
+        results["notes"] = earlier.get("notes", []) + results["notes"]
+    results["sizes"].update(merged_sizes)
     pg = None
     reason = "--no-pg given" if args.no_pg else pg_unavailable_reason()
     results_path = os.path.join(args.out, "results.json")
@@ -887,9 +955,29 @@ def evaluate_targets(results):
             m = service(s).get("prototype", {}).get("methods", {}).get(method)
             if m:
                 figures.append(f"{size_label(s)}: {m['ratio_to_health']:.3f}")
-        if not figures:
+        constant = []
+        if method == "get_meeting":
+            for s in sizes:
+                m = service(s).get("prototype", {}).get("constant_get", {}).get(method)
+                if m:
+                    constant.append(f"{size_label(s)}: {m['ratio_to_health']:.3f}")
+        note = ""
+        if figures:
+            note += "; read-path prototype (stored bytes, no parse): " + ", ".join(figures)
+        if constant:
+            note += "; gRPC alone sending one stored meeting (no storage): " + ", ".join(constant)
+        return note
+
+    def write_floor_note():
+        floor = results.get("write_floor")
+        if not floor or "storage_meeting" not in floor:
             return ""
-        return "; read-path prototype (stored bytes, no parse): " + ", ".join(figures)
+        return (f"; in process on one core, no gRPC (meetings_write_floor): domain "
+                f"{floor['domain_meeting']['per_cpu_second']:,.0f}/s, storage alone "
+                f"{floor['storage_meeting']['per_cpu_second']:,.0f}/s, its "
+                f"{floor['rows_per_meeting']:.0f} rows as a bare RocksDB batch "
+                f"{floor['rows_only_meeting']['per_cpu_second']:,.0f}/s, the record row alone "
+                f"{floor['record_only_meeting']['per_cpu_second']:,.0f}/s")
 
     def add(name, goal, measured, ok, note=""):
         status = "NOT MEASURED" if ok is None else ("PASS" if ok else "MISS")
@@ -908,7 +996,8 @@ def evaluate_targets(results):
                 worst >= goal,
                 "by server CPU per call: " +
                 ", ".join(f"{size_label(s)}: {r:.3f}" for s, r in by_cpu.items() if r > 0) +
-                prototype_note(method))
+                prototype_note(method) +
+                (write_floor_note() if method == "create_meeting" else ""))
         else:
             add(method, f">= {goal}", "-", None)
 
@@ -935,7 +1024,12 @@ def evaluate_targets(results):
         add("bulk load, meetings (with their documents) per second",
             f">= {TARGET_BULK_RATE:.0f}",
             ", ".join(f"{size_label(s)}: {r:.0f}/s" for s, r in rates.items()),
-            min(rates.values()) >= TARGET_BULK_RATE)
+            min(rates.values()) >= TARGET_BULK_RATE,
+            "server on CPU(s) " + ", ".join(
+                f"{size_label(s)}: "
+                f"{service(s)['load'].get('server_cpus', results['config']['server_cpu'])}"
+                for s in rates) +
+            write_floor_note())
 
     rss = {s: service(s).get("rss_peak_mib") for s in sizes if service(s).get("rss_peak_mib")}
     if 1000000 in rss:

@@ -17,9 +17,16 @@
 // grpc.health.v1 runs in the same process, so meetings_loadgen's ratio to
 // the health check compares like with like.
 //
-// Usage: meetings_rawget_prototype --data_dir DIR [--port_file F]
+// With --constant_get, GetMeeting answers every call with the bytes of one
+// stored meeting of about the mean size, read once at start and sent
+// without a copy: gRPC's own cost of a response of that size, the ceiling
+// of any GetMeeting on this stack.
+//
+// Usage: meetings_rawget_prototype --data_dir DIR [--port_file F] [--constant_get]
 #include <signal.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -42,6 +49,8 @@
 ABSL_FLAG(std::string, data_dir, "", "Required. A data directory of meeting_records_server.");
 ABSL_FLAG(std::string, address, "127.0.0.1:0", "Address to serve on.");
 ABSL_FLAG(std::string, port_file, "", "Write the bound port here once serving.");
+ABSL_FLAG(bool, constant_get, false,
+          "Answer every GetMeeting with one stored meeting's bytes, without storage.");
 
 namespace meetings::bench {
 namespace {
@@ -103,10 +112,20 @@ class RawService final : public Base {
              rocksdb::ColumnFamilyHandle* by_day)
       : db_(db), records_(records), by_day_(by_day) {}
 
+  // Makes every GetMeeting answer `meeting` (the bytes of a Meeting), which
+  // must outlive the server.
+  void SetConstantMeeting(const std::string* meeting) { constant_ = meeting; }
+
   grpc::ServerUnaryReactor* GetMeeting(grpc::CallbackServerContext* ctx,
                                        const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override {
     auto* reactor = ctx->DefaultReactor();
+    if (constant_ != nullptr) {
+      grpc::Slice slice(constant_->data(), constant_->size(), grpc::Slice::STATIC_SLICE);
+      *response = grpc::ByteBuffer(&slice, 1);
+      reactor->Finish(grpc::Status::OK);
+      return reactor;
+    }
     v1::GetMeetingRequest req;
     constexpr std::string_view kPrefix = "meetings/";
     if (!ParseRequest(request, &req) || req.name().compare(0, kPrefix.size(), kPrefix) != 0) {
@@ -192,7 +211,32 @@ class RawService final : public Base {
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* records_;
   rocksdb::ColumnFamilyHandle* by_day_;
+  const std::string* constant_ = nullptr;
 };
+
+// The bytes of a typical stored meeting: of the first 1,000 in key order,
+// the one whose size is nearest their mean. Empty when there is none.
+std::string TypicalMeetingBytes(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* records) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), records));
+  const std::string prefix(1, static_cast<char>(kMeetingKind));
+  std::vector<std::string> sample;
+  double total = 0;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && sample.size() < 1000;
+       it->Next()) {
+    const char* data;
+    int size;
+    if (FindField(it->value(), kEnvelopeMeetingField, &data, &size)) {
+      sample.emplace_back(data, static_cast<size_t>(size));
+      total += size;
+    }
+  }
+  if (sample.empty()) return "";
+  const double mean = total / static_cast<double>(sample.size());
+  return *std::min_element(sample.begin(), sample.end(), [&](const auto& a, const auto& b) {
+    return std::abs(static_cast<double>(a.size()) - mean) <
+           std::abs(static_cast<double>(b.size()) - mean);
+  });
+}
 
 int Main() {
   // Signals are taken by sigwait at the end; block them before any thread
@@ -245,6 +289,15 @@ int Main() {
   }
 
   RawService service(db, records, by_day);
+  std::string constant_meeting;
+  if (absl::GetFlag(FLAGS_constant_get)) {
+    constant_meeting = TypicalMeetingBytes(db, records);
+    if (constant_meeting.empty()) {
+      std::fprintf(stderr, "meetings_rawget_prototype: --constant_get: no stored meeting\n");
+      return 1;
+    }
+    service.SetConstantMeeting(&constant_meeting);
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   int port = 0;

@@ -161,6 +161,14 @@ def write_report(results, out_dir):
         service = entry.get("service", {})
         add(f"## {size_label(s)} meetings")
         add("")
+        merged = entry.get("merged_from")
+        if merged:
+            add(f"Measured by an earlier invocation, {merged.get('started', '?')} to "
+                f"{merged.get('finished', '?')} (load average at its start "
+                f"{', '.join(f'{x:.1f}' for x in merged.get('load_average_start') or [])}, at its "
+                f"end {', '.join(f'{x:.1f}' for x in merged.get('load_average_end') or [])}), "
+                f"merged into this report with --merge.")
+            add("")
         add(f"{shape['meetings']:,} meetings over {shape['days']:,} days from {shape['first_day']}, "
             f"{shape['persons']:,} persons, {shape['organizations']} organizations "
             f"(seed {shape['seed']}).")
@@ -253,9 +261,11 @@ def write_report(results, out_dir):
                        "p50 ms", "p99 ms", "errors", "server CPU µs/record"], rows))
             add("")
             per_cpu = load.get("meetings_with_documents_per_server_cpu_second", -1)
+            cpus = load.get("server_cpus")
             add(f"Meetings with their documents: **{load['meetings_with_documents_per_second']:,.0f} "
                 f"per second**"
-                f"{f' ({per_cpu:,.0f} per second of server CPU, i.e. with a whole core)' if per_cpu > 0 else ''}"
+                f"{f' with the server on CPU(s) {cpus}' if cpus else ''}"
+                f"{f' ({per_cpu:,.0f} per second of server CPU, i.e. per whole core)' if per_cpu > 0 else ''}"
                 f"; whole load {load['total_seconds']:.1f} s "
                 f"({load['in_flight']} in flight, {load['channels']} channels). The server then "
                 f"needed {service.get('settle_seconds', 0):.1f} s to finish flushes and "
@@ -310,6 +320,20 @@ def write_report(results, out_dir):
                        "prototype ÷ health", "service CPU µs/call", "prototype CPU µs/call",
                        "service p99 ms", "prototype p99 ms"], rows))
             add("")
+            constant = proto.get("constant_get")
+            if constant:
+                c = constant["get_meeting"]
+                h = constant["health_check"]
+                add(f"The prototype again with `--constant_get`: GetMeeting answers every call "
+                    f"with one stored meeting's bytes ({c.get('mean_response_bytes', 0) / 1024:.1f} "
+                    f"KiB) from memory, without storage or a copy, so this is gRPC's own cost of "
+                    f"such a response, the ceiling of any GetMeeting on this stack: "
+                    f"**{qps(c['qps'])} QPS = {c['ratio_to_health']:.3f} × the health check's "
+                    f"{qps(h['qps'])}** in the same run (server CPU "
+                    f"{c.get('server_cpu_us_per_call', -1):,.0f} µs per call against "
+                    f"{h.get('server_cpu_us_per_call', -1):,.0f} µs; p99 {ms(c['p99_us'])} ms; load "
+                    f"generator at {c.get('client_cpu_fraction', -1):.2f} of its core).")
+                add("")
         elif "skipped" in proto:
             add(f"Read-path prototype skipped: {proto['skipped']}.")
             add("")
@@ -336,6 +360,33 @@ def write_report(results, out_dir):
                     f"{codec['arena_parse_and_destroy_us']:.1f}",
                     f"{codec['get_path_parse_copy_serialize_destroy_us']:.1f}",
                     f"{codec['memcpy_bytes_us']:.2f}"]]))
+        add("")
+
+    floor = results.get("write_floor")
+    if floor and "storage_meeting" in floor:
+        add("## What storing a meeting costs, layer by layer")
+        add("")
+        add(f"meetings_write_floor, pinned to the server's CPU, in one process and one thread "
+            f"without gRPC, each layer over a fresh RocksDB directory with the server's options: "
+            f"{floor['meetings']:,} generated meetings ({floor['record_bytes_per_meeting'] / 1024:.1f} "
+            f"KiB stored record, {floor['rows_per_meeting']:.0f} rows per meeting: the record, "
+            f"its change and revision, and index, reference and search rows of "
+            f"{floor['index_row_bytes_per_meeting'] / 1024:.1f} KiB together) and their "
+            f"{floor['documents']:,} documents. CPU includes RocksDB's background flushes and "
+            f"compactions.")
+        add("")
+        layers = [
+            ("domain_meeting", "CreateMeeting in the domain (validation, reference checks, "
+                               "search words, then storage)"),
+            ("storage_meeting", "RecordStore::Mutate of the finished envelope (rows, change, "
+                                "revision, one batch)"),
+            ("rows_only_meeting", "the same rows as a bare RocksDB WriteBatch"),
+            ("record_only_meeting", "the record row alone (no index, feed or history)"),
+            ("domain_document", "CreateDocument in the domain"),
+        ]
+        add(table(["layer", "CPU µs per record", "records per CPU second"],
+                  [[title, f"{floor[k]['cpu_us_per_item']:,.0f}",
+                    f"{floor[k]['per_cpu_second']:,.0f}"] for k, title in layers if k in floor]))
         add("")
 
     add("## Scaling")
