@@ -1646,7 +1646,9 @@ absl::Status MeetingRecords::RunRetention(absl::Time now) {
   constexpr size_t kMaxChangesPerRun = 100000;
   auto pruned = store_->PruneChanges(now - options_.change_retention, kMaxChangesPerRun);
   if (!pruned.ok()) return pruned.status();
-  return store_->PruneRevisions(now - options_.revision_retention).status();
+  constexpr size_t kMaxRevisionsPerRun = 100000;
+  return store_->PruneRevisions(now - options_.revision_retention, kMaxRevisionsPerRun)
+      .status();
 }
 
 }  // namespace meetings::domain

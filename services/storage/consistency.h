@@ -21,7 +21,8 @@ struct ConsistencyReport {
 
 // Walks every record and every index and reference row, reporting each row
 // whose record is missing or derives other rows, and each record missing one
-// of its rows. Reads without locking: run it on a quiescent store (writes
+// of its rows; then checks that the versions listed for revision retention
+// are exactly the superseded ones (their rows count in index_rows_checked). Reads without locking: run it on a quiescent store (writes
 // racing with it show up as problems). Errors: the StopCheck's status, store
 // errors.
 absl::StatusOr<ConsistencyReport> CheckConsistency(RecordStore* store,

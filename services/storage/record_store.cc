@@ -25,6 +25,12 @@ using meetings::v1::Organization;
 constexpr uint32_t kFormatVersion = 1;
 constexpr std::string_view kFormatVersionKey = "format_version";
 constexpr std::string_view kPrunedThroughKey = "changes_pruned_through";
+// kSupersededRevisionsIndexedKey is written with the format version of a
+// new store, and by the first retention sweep over a store written before
+// that table existed.
+constexpr std::string_view kSupersededIndexedKey = kSupersededRevisionsIndexedKey;
+// Rows per write while a retention sweep backfills or deletes.
+constexpr size_t kRowsPerRetentionBatch = 1000;
 // How many rows a scan walks between two StopChecks.
 constexpr int kRowsPerStopCheck = 32;
 
@@ -144,6 +150,10 @@ std::string RevisionKey(const std::string& record_key, uint64_t revision) {
   std::string out = record_key;
   AppendUint64(&out, revision);
   return out;
+}
+
+std::string SupersededKey(int64_t commit_micros, std::string_view revision_key) {
+  return SupersededRevisionKey(commit_micros, revision_key);
 }
 
 int64_t Micros(const google::protobuf::Timestamp& t) {
@@ -557,6 +567,15 @@ std::vector<IndexRow> IndexRowsFor(const RecordKey& key,
   return rows;
 }
 
+// The superseded version's commit time first, then its kRevisions key, so a
+// sweep reads exactly the rows old enough to go.
+std::string SupersededRevisionKey(int64_t commit_micros, std::string_view revision_key) {
+  std::string out;
+  AppendInt64(&out, commit_micros);
+  out.append(revision_key);
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(KvStore* kv) {
   auto stored = kv->Get(Table::kMeta, kFormatVersionKey);
   if (!stored.ok()) return stored.status();
@@ -575,6 +594,7 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(KvStore* kv) {
     KvBatch batch;
     batch.Put(Table::kMeta, std::string(kFormatVersionKey),
               EncodeFormatVersion(kFormatVersion));
+    batch.Put(Table::kMeta, std::string(kSupersededIndexedKey), "");
     if (auto status = kv->Write(batch, WriteOptions{.sync = true}); !status.ok()) {
       return status;
     }
@@ -806,6 +826,20 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
     const std::string bytes = c.SerializeAsString();
     batch.Put(Table::kChanges, EncodeSequence(c.sequence()), bytes);
     batch.Put(Table::kRevisions, RevisionKey(c.record_key(), c.revision()), bytes);
+    // The version this change replaces becomes prunable. Ids are never
+    // reused, so a deletion's own row is never superseded.
+    const RecordEnvelope* superseded = nullptr;
+    if (c.type() == meetings::v1::UPDATED) {
+      superseded = &*current->record;
+    } else if (c.type() == meetings::v1::DELETED && c.has_record()) {
+      superseded = &c.record();
+    }
+    if (superseded != nullptr) {
+      batch.Put(Table::kSupersededRevisions,
+                SupersededKey(Micros(UpdateTimeOf(*superseded)),
+                              RevisionKey(c.record_key(), superseded->revision())),
+                "");
+    }
   }
   const absl::Status written = kv_->Write(batch, WriteOptions{.sync = options.sync});
   sequencer_.Finish(first, changes.size());
@@ -959,33 +993,64 @@ absl::StatusOr<std::optional<ChangeRecord>> RecordStore::GetRevision(const Recor
   return std::optional<ChangeRecord>(*std::move(change));
 }
 
-absl::StatusOr<uint64_t> RecordStore::PruneRevisions(absl::Time older_than) {
-  const int64_t cutoff = absl::ToUnixMicros(older_than);
+absl::Status RecordStore::IndexSupersededRevisions() {
+  auto marker = kv_->Get(Table::kMeta, kSupersededIndexedKey);
+  if (!marker.ok()) return marker.status();
+  if (marker->has_value()) return absl::OkStatus();
+  // Rows come grouped by record, oldest version first: a row followed by
+  // one of the same record was superseded. Writers mark what they
+  // supersede meanwhile; the rows are idempotent, so overlap is harmless.
   KvBatch batch;
-  uint64_t deleted = 0;
-  // Rows come grouped by record, oldest version first; a version is kept
-  // when it is the newest of its record.
-  // The commit time is read without parsing the record each row carries
-  // (ChangeCommitMicros): most rows are a record's only version, and a full
-  // parse of each made the sweep cost as much as reading the store back.
-  std::string pending_key;  // an old enough row, if the next one is of its record
+  size_t rows = 0;
+  std::string previous_key;
+  int64_t previous_commit = 0;
   auto it = kv_->Scan(Table::kRevisions, {});
   for (; it->Valid(); it->Next()) {
     const std::string_view key = it->key();
     if (key.size() < 8) return absl::DataLossError("record store: malformed revision key");
-    const std::string_view record = key.substr(0, key.size() - 8);
-    if (!pending_key.empty() &&
-        std::string_view(pending_key).substr(0, pending_key.size() - 8) == record) {
-      batch.Delete(Table::kRevisions, pending_key);  // an older version of the same record
-      ++deleted;
+    if (!previous_key.empty() &&
+        std::string_view(previous_key).substr(0, previous_key.size() - 8) ==
+            key.substr(0, key.size() - 8)) {
+      batch.Put(Table::kSupersededRevisions, SupersededKey(previous_commit, previous_key), "");
+      if (++rows == kRowsPerRetentionBatch) {
+        if (auto s = kv_->Write(batch, WriteOptions{}); !s.ok()) return s;
+        batch = KvBatch();
+        rows = 0;
+      }
     }
-    pending_key.clear();
     auto commit = ChangeCommitMicros(it->value());
     if (!commit.ok()) return commit.status();
-    if (*commit < cutoff) pending_key.assign(key);
+    previous_key.assign(key);
+    previous_commit = *commit;
   }
   if (!it->status().ok()) return it->status();
-  if (deleted > 0) {
+  batch.Put(Table::kMeta, std::string(kSupersededIndexedKey), "");
+  return kv_->Write(batch, WriteOptions{.sync = true});
+}
+
+absl::StatusOr<uint64_t> RecordStore::PruneRevisions(absl::Time older_than, size_t max_rows) {
+  MutexLock lock(&prune_revisions_mu_);
+  if (auto s = IndexSupersededRevisions(); !s.ok()) return s;
+  std::string cutoff;
+  AppendInt64(&cutoff, absl::ToUnixMicros(older_than));
+  KvBatch batch;
+  uint64_t deleted = 0;
+  size_t in_batch = 0;
+  auto it = kv_->Scan(Table::kSupersededRevisions, {"", cutoff, false});
+  for (; it->Valid() && deleted < max_rows; it->Next()) {
+    const std::string_view key = it->key();
+    if (key.size() <= 8) return absl::DataLossError("record store: malformed superseded key");
+    batch.Delete(Table::kRevisions, std::string(key.substr(8)));
+    batch.Delete(Table::kSupersededRevisions, std::string(key));
+    ++deleted;
+    if (++in_batch == kRowsPerRetentionBatch) {
+      if (auto s = kv_->Write(batch, WriteOptions{}); !s.ok()) return s;
+      batch = KvBatch();
+      in_batch = 0;
+    }
+  }
+  if (!it->status().ok()) return it->status();
+  if (in_batch > 0) {
     if (auto s = kv_->Write(batch, WriteOptions{}); !s.ok()) return s;
   }
   return deleted;

@@ -293,9 +293,15 @@ class RecordStore {
   // One version, or nullopt when there is no such version (or it was pruned).
   absl::StatusOr<std::optional<ChangeRecord>> GetRevision(const RecordKey& key,
                                                           uint64_t revision);
-  // Deletes versions written before `older_than`, keeping each record's
-  // newest version. Returns how many were deleted.
-  absl::StatusOr<uint64_t> PruneRevisions(absl::Time older_than);
+  // Deletes versions written before `older_than` that a newer version of
+  // their record replaced, oldest first, at most `max_rows`; each record's
+  // newest version stays. Returns how many were deleted (`max_rows` means
+  // there may be more). Its cost follows the rows it deletes, not the size
+  // of the store: kSupersededRevisions lists them by commit time. The
+  // first call on a store written before that table existed fills it from
+  // one scan of every version. Errors: store errors (the deletions written
+  // so far stay; call again). Thread-safe; calls are serialized.
+  absl::StatusOr<uint64_t> PruneRevisions(absl::Time older_than, size_t max_rows);
 
   // --- Search ------------------------------------------------------------
 
@@ -332,6 +338,9 @@ class RecordStore {
                              const std::optional<RecordEnvelope>& before,
                              const std::optional<RecordEnvelope>& after,
                              KvBatch* batch);
+  // Writes the kSupersededRevisions rows of a store that predates them, once.
+  absl::Status IndexSupersededRevisions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(prune_revisions_mu_);
+
   absl::Status AddChildDeletes(const RecordKey& meeting,
                                const Tombstone& meeting_tombstone,
                                KvBatch* batch, std::vector<ChangeRecord>* changes);
@@ -344,6 +353,7 @@ class RecordStore {
   ChangeSequencer sequencer_;
   mutable Mutex prune_mu_;
   uint64_t pruned_through_ ABSL_GUARDED_BY(prune_mu_);
+  Mutex prune_revisions_mu_;
 };
 
 // The rows a record contributes to the index and reference tables, as
@@ -356,6 +366,15 @@ struct IndexRow {
 };
 std::vector<IndexRow> IndexRowsFor(const RecordKey& key,
                                    const RecordEnvelope& record);
+
+// The kSupersededRevisions key of the version stored under `revision_key`
+// in kRevisions, committed at `commit_micros`. Pure; exposed for the
+// consistency check.
+std::string SupersededRevisionKey(int64_t commit_micros, std::string_view revision_key);
+// The kMeta key present once kSupersededRevisions lists every superseded
+// version (see FORMAT.md); before it, the consistency check skips that table.
+inline constexpr std::string_view kSupersededRevisionsIndexedKey =
+    "superseded_revisions_indexed";
 
 // The local days a meeting spans, as stored in its index rows. Pure.
 struct StoredDays {

@@ -38,6 +38,9 @@ enum class Table : uint8_t {
   kRevisions = 8,
   // Folded search terms -> records containing them.
   kSearchTerms = 9,
+  // Versions that a newer one replaced, by their own commit time: what
+  // revision retention may delete, found without reading every revision.
+  kSupersededRevisions = 10,
 };
 
 struct TableInfo {
@@ -46,7 +49,7 @@ struct TableInfo {
   std::string_view name;
 };
 
-inline constexpr std::array<TableInfo, 10> kTables = {{
+inline constexpr std::array<TableInfo, 11> kTables = {{
     {Table::kMeta, "default"},
     {Table::kRecords, "records"},
     {Table::kTombstones, "tombstones"},
@@ -57,6 +60,7 @@ inline constexpr std::array<TableInfo, 10> kTables = {{
     {Table::kChanges, "changes"},
     {Table::kRevisions, "revisions"},
     {Table::kSearchTerms, "search_terms"},
+    {Table::kSupersededRevisions, "superseded_revisions"},
 }};
 
 inline constexpr std::string_view TableName(Table table) {

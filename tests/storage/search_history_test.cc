@@ -203,5 +203,122 @@ TEST_F(SearchHistoryTest, RetentionDropsOldVersionsButKeepsTheNewest) {
   EXPECT_EQ(page->revisions(0).person().full_name(), "Ba");
 }
 
+// Three superseded versions of persons/hao, two of a meeting that was then
+// deleted, and persons/dang's only version.
+class RevisionRetentionTest : public SearchHistoryTest {
+ protected:
+  void SetUp() override {
+    SearchHistoryTest::SetUp();
+    for (const char* title : {"Một", "Hai", "Ba"}) {
+      v1::UpdatePersonRequest update;
+      update.mutable_person()->set_name("persons/hao");
+      update.mutable_person()->set_full_name(title);
+      update.mutable_update_mask()->add_paths("full_name");
+      ASSERT_TRUE(core_->UpdatePerson(update).ok());
+    }
+    ASSERT_TRUE(CreateMeeting("m", MeetingAt(Local(2024, 3, 1, 8, 0), 2, {"vusta"})).ok());
+    v1::UpdateMeetingRequest update;
+    update.mutable_meeting()->set_name("meetings/m");
+    update.mutable_meeting()->set_title("Bản 2");
+    update.mutable_update_mask()->add_paths("title");
+    ASSERT_TRUE(core_->UpdateMeeting(update, {}).ok());
+    v1::DeleteMeetingRequest del;
+    del.set_name("meetings/m");
+    ASSERT_TRUE(core_->DeleteMeeting(del, {}).ok());
+  }
+
+  std::vector<uint64_t> Revisions(const std::string& name) {
+    auto page = store_->ListRevisions(Key(name), 0, 100);
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::vector<uint64_t> out;
+    if (page.ok()) {
+      for (const auto& r : page->revisions) out.push_back(r.revision());
+    }
+    return out;
+  }
+  static storage::RecordKey Key(const std::string& name) {
+    const std::string id = name.substr(name.find('/') + 1);
+    if (name.starts_with("persons/")) return storage::RecordKey::Person(id);
+    return storage::RecordKey::Meeting(id);
+  }
+  std::vector<std::string> SupersededRows() {
+    std::vector<std::string> keys;
+    auto it = kv_->Scan(storage::Table::kSupersededRevisions, {});
+    for (; it->Valid(); it->Next()) keys.emplace_back(it->key());
+    EXPECT_TRUE(it->status().ok());
+    return keys;
+  }
+  const absl::Time later_ = absl::Now() + absl::Hours(1);
+};
+
+TEST_F(RevisionRetentionTest, DeletesOnlySupersededVersionsOldEnough) {
+  ExpectConsistent();
+  EXPECT_EQ(SupersededRows().size(), 5u);
+  auto none = store_->PruneRevisions(absl::Now() - absl::Hours(1), 100);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(*none, 0u);
+
+  auto first = store_->PruneRevisions(later_, 2);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, 2u);  // bounded, oldest first: hao's revisions 1 and 2
+  EXPECT_THAT(Revisions("persons/hao"), ElementsAre(4, 3));
+  auto rest = store_->PruneRevisions(later_, 100);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(*rest, 3u);
+  EXPECT_THAT(Revisions("persons/hao"), ElementsAre(4));
+  EXPECT_THAT(Revisions("persons/dang"), ElementsAre(1));
+  EXPECT_THAT(Revisions("meetings/m"), ElementsAre(3));  // the deletion stays
+  EXPECT_THAT(SupersededRows(), IsEmpty());
+  ExpectConsistent();
+}
+
+TEST_F(RevisionRetentionTest, FirstSweepOverAnOlderStoreListsWhatItMayDelete) {
+  // A store written before kSupersededRevisions existed: no rows, no marker.
+  storage::KvBatch batch;
+  for (auto& key : SupersededRows()) batch.Delete(storage::Table::kSupersededRevisions, key);
+  batch.Delete(storage::Table::kMeta, std::string(storage::kSupersededRevisionsIndexedKey));
+  ASSERT_TRUE(kv_->Write(batch, {}).ok());
+  ExpectConsistent();  // nothing listed yet is not a problem before the marker
+
+  // A sweep with nothing old enough fills the list and writes the marker.
+  auto none = store_->PruneRevisions(absl::Now() - absl::Hours(1), 100);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(*none, 0u);
+  EXPECT_EQ(SupersededRows().size(), 5u);
+  auto marker = kv_->Get(storage::Table::kMeta,
+                         std::string(storage::kSupersededRevisionsIndexedKey));
+  ASSERT_TRUE(marker.ok());
+  EXPECT_TRUE(marker->has_value());
+  ExpectConsistent();
+
+  auto pruned = store_->PruneRevisions(later_, 100);
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  EXPECT_EQ(*pruned, 5u);
+  EXPECT_THAT(Revisions("persons/hao"), ElementsAre(4));
+  EXPECT_THAT(Revisions("meetings/m"), ElementsAre(3));
+  ExpectConsistent();
+}
+
+TEST_F(RevisionRetentionTest, ConsistencyCheckFindsAMissingOrStrayListing) {
+  const std::vector<std::string> rows = SupersededRows();
+  ASSERT_EQ(rows.size(), 5u);
+  storage::KvBatch drop;
+  drop.Delete(storage::Table::kSupersededRevisions, rows[0]);
+  ASSERT_TRUE(kv_->Write(drop, {}).ok());
+  auto missing = storage::CheckConsistency(store_.get());
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->problem_count, 1u);
+
+  storage::KvBatch restore_and_stray;
+  restore_and_stray.Put(storage::Table::kSupersededRevisions, rows[0], "");
+  restore_and_stray.Put(storage::Table::kSupersededRevisions, rows[0] + "x", "");
+  ASSERT_TRUE(kv_->Write(restore_and_stray, {}).ok());
+  auto stray = storage::CheckConsistency(store_.get());
+  ASSERT_TRUE(stray.ok());
+  EXPECT_EQ(stray->problem_count, 1u);
+  ASSERT_FALSE(stray->problems.empty());
+  EXPECT_THAT(stray->problems.front(), ::testing::HasSubstr("not stored"));
+}
+
 }  // namespace
 }  // namespace meetings::testing
