@@ -29,6 +29,9 @@ ABSL_FLAG(absl::Duration, lame_duck, absl::ZeroDuration(),
           "short [MEETINGS_LAME_DUCK]");
 ABSL_FLAG(bool, sync_writes, false,
           "fsync the write-ahead log on every write [MEETINGS_SYNC_WRITES]");
+ABSL_FLAG(int, block_cache_mb, 64,
+          "MiB of RocksDB block cache (data, index and filter blocks), at least 1; "
+          "the server's memory grows with it [MEETINGS_BLOCK_CACHE_MB]");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "largest request message accepted, in bytes, at least 1024 "
           "[MEETINGS_MAX_MESSAGE_BYTES]");
@@ -94,6 +97,7 @@ constexpr EnvFlag kEnvFlags[] = {
     {"lame_duck", "MEETINGS_LAME_DUCK"},
     {"sync_writes", "MEETINGS_SYNC_WRITES"},
     {"max_message_bytes", "MEETINGS_MAX_MESSAGE_BYTES"},
+    {"block_cache_mb", "MEETINGS_BLOCK_CACHE_MB"},
     {"metrics_address", "MEETINGS_METRICS_ADDRESS"},
     {"log_level", "MEETINGS_LOG_LEVEL"},
     {"backup_dir", "MEETINGS_BACKUP_DIR"},
@@ -186,6 +190,12 @@ absl::StatusOr<ServerOptions> ParseServerOptions(int argc, char** argv) {
   options.lame_duck = absl::GetFlag(FLAGS_lame_duck);
   options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  const int block_cache_mb = absl::GetFlag(FLAGS_block_cache_mb);
+  if (block_cache_mb < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(Source("block_cache_mb"), " = ",
+                                                   block_cache_mb, ": must be at least 1"));
+  }
+  options.block_cache_bytes = static_cast<size_t>(block_cache_mb) << 20;
   options.metrics_address = absl::GetFlag(FLAGS_metrics_address);
   options.test_only_call_delay = absl::GetFlag(FLAGS_test_only_call_delay);
   options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);

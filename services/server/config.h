@@ -4,6 +4,7 @@
 #ifndef MEETINGS_SERVICES_SERVER_CONFIG_H_
 #define MEETINGS_SERVICES_SERVER_CONFIG_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -37,6 +38,11 @@ struct ServerOptions {
   bool sync_writes = false;
   // Default 4 MiB (MEETINGS_MAX_MESSAGE_BYTES): largest request accepted.
   int max_message_bytes = 4 << 20;
+  // Default 64 MiB (MEETINGS_BLOCK_CACHE_MB, in MiB): RocksDB's block cache,
+  // shared by every table. Reads of a working set larger than it go to the
+  // page cache and decompress each block again; the server's resident
+  // memory grows by about this much.
+  size_t block_cache_bytes = size_t{64} << 20;
   // Default "" (MEETINGS_METRICS_ADDRESS): host:port of the Prometheus
   // HTTP endpoint (GET /metrics); port 0 picks a free port. Empty disables
   // the endpoint: off by default so that servers started side by side (tests,

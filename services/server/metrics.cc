@@ -226,6 +226,12 @@ std::string Metrics::RenderText() const {
            {"Size of every RocksDB SST file on disk.", stats->sst_files_bytes}},
           {"meetings_rocksdb_memtable_bytes",
            {"Size of RocksDB's memtables, active and immutable.", stats->memtable_bytes}},
+          {"meetings_rocksdb_block_cache_capacity_bytes",
+           {"Capacity of RocksDB's block cache (--block_cache_mb).",
+            stats->block_cache_capacity_bytes}},
+          {"meetings_rocksdb_block_cache_usage_bytes",
+           {"Bytes RocksDB's block cache holds: data, index and filter blocks.",
+            stats->block_cache_usage_bytes}},
       };
       for (const auto& [name, help_value] : gauges) {
         Family(&out, name, "gauge", help_value.first);

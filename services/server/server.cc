@@ -77,6 +77,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   auto state = std::make_unique<State>();
   storage::RocksDbOptions db_options;
   db_options.path = options.data_dir;
+  db_options.block_cache_bytes = options.block_cache_bytes;
   auto kv = storage::RocksDbKvStore::Open(db_options);
   if (!kv.ok()) return kv.status();
   state->kv = *std::move(kv);

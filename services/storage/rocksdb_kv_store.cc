@@ -335,6 +335,8 @@ absl::StatusOr<RocksDbStats> RocksDbKvStore::Stats() const {
       sum(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
   stats.sst_files_bytes = sum(rocksdb::DB::Properties::kTotalSstFilesSize);
   stats.memtable_bytes = sum(rocksdb::DB::Properties::kCurSizeAllMemTables);
+  stats.block_cache_capacity_bytes = rep_->block_cache->GetCapacity();
+  stats.block_cache_usage_bytes = rep_->block_cache->GetUsage();
   return stats;
 }
 

@@ -69,6 +69,11 @@ struct RocksDbStats {
   // Size of the memtables, active and immutable
   // ("rocksdb.cur-size-all-mem-tables").
   uint64_t memtable_bytes = 0;
+  // Capacity of the shared block cache (RocksDbOptions::block_cache_bytes)
+  // and what it holds now: data, index and filter blocks. Usage pinned at
+  // capacity while reads slow down means the working set no longer fits.
+  uint64_t block_cache_capacity_bytes = 0;
+  uint64_t block_cache_usage_bytes = 0;
 };
 
 // A KvStore backed by one RocksDB database with level compaction.

@@ -35,6 +35,7 @@ constexpr Setting kSettings[] = {
     {"lame_duck", "MEETINGS_LAME_DUCK", "0"},
     {"sync_writes", "MEETINGS_SYNC_WRITES", "false"},
     {"max_message_bytes", "MEETINGS_MAX_MESSAGE_BYTES", "4194304"},
+    {"block_cache_mb", "MEETINGS_BLOCK_CACHE_MB", "64"},
     {"metrics_address", "MEETINGS_METRICS_ADDRESS", "\"\""},
     {"log_level", "MEETINGS_LOG_LEVEL", "\"info\""},
 };
@@ -101,6 +102,11 @@ INSTANTIATE_TEST_SUITE_P(
                  {"MEETINGS_MAX_MESSAGE_BYTES=4MiB"},
                  2,
                  "MEETINGS_MAX_MESSAGE_BYTES"},
+        BadValue{"EnvBlockCacheNotANumber",
+                 {},
+                 {"MEETINGS_BLOCK_CACHE_MB=1GiB"},
+                 2,
+                 "MEETINGS_BLOCK_CACHE_MB=\"1GiB\""},
         BadValue{"EnvLogLevelUnknown",
                  {},
                  {"MEETINGS_LOG_LEVEL=verbose"},
@@ -128,6 +134,11 @@ INSTANTIATE_TEST_SUITE_P(
                  {},
                  2,
                  "must be at least 1024"},
+        BadValue{"FlagBlockCacheZero",
+                 {"--block_cache_mb=0"},
+                 {},
+                 2,
+                 "--block_cache_mb (MEETINGS_BLOCK_CACHE_MB) = 0: must be at least 1"},
         BadValue{
             "FlagMetricsAddressEmptyHost", {"--metrics_address=:9090"}, {}, 2, "host is empty"},
         // Malformed flags: absl reports them and exits 1.

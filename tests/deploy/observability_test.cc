@@ -90,6 +90,8 @@ TEST_F(ObservabilityTest, ScrapeIsWellFormedAndHasEveryFamily) {
       {"meetings_rocksdb_pending_compaction_bytes", "gauge"},
       {"meetings_rocksdb_sst_files_bytes", "gauge"},
       {"meetings_rocksdb_memtable_bytes", "gauge"},
+      {"meetings_rocksdb_block_cache_capacity_bytes", "gauge"},
+      {"meetings_rocksdb_block_cache_usage_bytes", "gauge"},
       {"meetings_serving", "gauge"},
       {"meetings_build_info", "gauge"},
       {"process_start_time_seconds", "gauge"},
@@ -102,6 +104,7 @@ TEST_F(ObservabilityTest, ScrapeIsWellFormedAndHasEveryFamily) {
   EXPECT_EQ(e.Get("meetings_serving"), 1);
   EXPECT_EQ(e.Sum("meetings_build_info", {{"version", "0.1.0"}}), 1);
   EXPECT_TRUE(e.Get("meetings_rocksdb_pending_compaction_bytes").has_value());
+  EXPECT_EQ(e.Get("meetings_rocksdb_block_cache_capacity_bytes"), 64 << 20);
   // Every method of the service has a histogram from the start.
   EXPECT_TRUE(e.Get("grpc_server_handling_seconds_count{" + Labels("ListMeetings") + "}"));
   EXPECT_EQ(HttpGet(metrics_port_, "/").first, 404);
@@ -130,6 +133,41 @@ TEST_F(ObservabilityTest, CountersAndHistogramsGrowWithCalls) {
   EXPECT_EQ(after.Get("grpc_server_in_flight_calls"), 0);
   // The write reached RocksDB's memtable.
   EXPECT_GT(after.Get("meetings_rocksdb_memtable_bytes").value_or(0), 0);
+}
+
+TEST_F(ObservabilityTest, BlockCacheHasTheConfiguredCapacityAndFillsOnReads) {
+  ServerProcess small("", {"--metrics_address=127.0.0.1:0", "--block_cache_mb=8"});
+  ASSERT_TRUE(small.running());
+  const int port = MetricsPortFromLog(small.Output());
+  ASSERT_GT(port, 0) << small.Output();
+  auto scrape = [port] {
+    auto [status, body] = HttpGet(port, "/metrics");
+    EXPECT_EQ(status, 200);
+    std::vector<std::string> errors;
+    Exposition exposition = ParsePrometheusText(body, &errors);
+    EXPECT_THAT(errors, IsEmpty()) << body;
+    return exposition;
+  };
+  EXPECT_EQ(scrape().Get("meetings_rocksdb_block_cache_capacity_bytes"), 8 << 20);
+  EXPECT_EQ(small.Stop(SIGTERM, 30), 0);
+
+  // Restarted over the same data, so the record is read from an SST file
+  // (its log is flushed when the database is reopened) through the cache.
+  ASSERT_TRUE(CreateOrganization("cached").ok());
+  EXPECT_EQ(server_->Stop(SIGTERM, 30), 0);
+  ServerProcess again(server_->data_dir(), {"--metrics_address=127.0.0.1:0"});
+  ASSERT_TRUE(again.running());
+  const int again_port = MetricsPortFromLog(again.Output());
+  ASSERT_GT(again_port, 0) << again.Output();
+  v1::GetOrganizationRequest request;
+  request.set_name("organizations/cached");
+  v1::Organization out;
+  ASSERT_TRUE(again.NewStub()->GetOrganization(Context().get(), request, &out).ok());
+  auto [status, body] = HttpGet(again_port, "/metrics");
+  ASSERT_EQ(status, 200);
+  std::vector<std::string> errors;
+  const Exposition after = ParsePrometheusText(body, &errors);
+  EXPECT_GT(after.Get("meetings_rocksdb_block_cache_usage_bytes").value_or(0), 0) << body;
 }
 
 TEST_F(ObservabilityTest, InFlightGaugeCountsRunningCalls) {
