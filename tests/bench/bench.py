@@ -477,7 +477,8 @@ def repin(pid, cpus):
 
 def bench_service(args, size, shape, work, profile):
     data_dir = os.path.join(work, "data")
-    server = Server(args.server, data_dir, args.server_cpu, os.path.join(args.out, f"server-{size_label(size)}.log"))
+    server = Server(args.server, data_dir, args.server_cpu,
+                    os.path.join(args.out, f"server-{size_label(size)}.log"), args.server_arg)
     out = {"target": server.target}
     try:
         load_log = os.path.join(args.out, f"load-{size_label(size)}.log")
@@ -788,6 +789,10 @@ def main():
                              "test sets it, so the PostgreSQL path cannot rot)")
     parser.add_argument("--no-prototype", action="store_true",
                         help="skip the read-path prototype (meetings_rawget_prototype)")
+    parser.add_argument("--server-arg", action="append", default=[],
+                        help="extra flag for the server under test, e.g. "
+                             "--server-arg=--block_cache_mb=512 (repeatable; recorded in the report; "
+                             "not passed to the read-path prototype)")
     parser.add_argument("--keep-data", action="store_true")
     parser.add_argument("--note", action="append", default=[],
                         help="a line for the top of the report (repeatable), e.g. why a size "
@@ -842,7 +847,7 @@ def main():
             "sizes": sizes, "seconds": args.seconds, "warmup": args.warmup,
             "repeats": args.repeats, "in_flight": args.in_flight, "channels": args.channels,
             "seed": args.seed, "server_cpu": args.server_cpu, "client_cpu": args.client_cpu,
-            "smoke": args.smoke, "server_binary": args.server,
+            "smoke": args.smoke, "server_binary": args.server, "server_args": args.server_arg,
         },
         "sizes": {},
         "notes": args.note,

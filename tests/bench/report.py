@@ -129,6 +129,8 @@ def write_report(results, out_dir):
         f"{', '.join(f'{x:.1f}' for x in machine.get('load_average_end', []))}.")
     add(f"- Server (and PostgreSQL) pinned to CPU {cfg['server_cpu']}, load generator (and "
         f"pgbench) to CPU {cfg['client_cpu']} with taskset.")
+    if cfg.get("server_args"):
+        add(f"- Server flags beyond the defaults: `{' '.join(cfg['server_args'])}`.")
     add(f"- Closed loop, {cfg['in_flight']} calls in flight over {cfg['channels']} channels "
         f"(separate TCP connections); pgbench with {cfg['in_flight']} clients, 1 thread, "
         f"prepared statements. {cfg['seconds']:g} s per method after {cfg['warmup']:g} s of "
