@@ -31,6 +31,17 @@ std::unique_ptr<grpc::ClientContext> Context() {
   return context;
 }
 
+// Scrapes /metrics on `port` and parses it; every parse problem fails the
+// test.
+Exposition ScrapePort(int port) {
+  auto [status, body] = HttpGet(port, "/metrics");
+  EXPECT_EQ(status, 200);
+  std::vector<std::string> errors;
+  Exposition exposition = ParsePrometheusText(body, &errors);
+  EXPECT_THAT(errors, IsEmpty()) << body;
+  return exposition;
+}
+
 class ObservabilityTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -42,15 +53,7 @@ class ObservabilityTest : public ::testing::Test {
     stub_ = server_->NewStub();
   }
 
-  // Scrapes /metrics and parses it; every parse problem fails the test.
-  Exposition Scrape() {
-    auto [status, body] = HttpGet(metrics_port_, "/metrics");
-    EXPECT_EQ(status, 200);
-    std::vector<std::string> errors;
-    Exposition exposition = ParsePrometheusText(body, &errors);
-    EXPECT_THAT(errors, IsEmpty()) << body;
-    return exposition;
-  }
+  Exposition Scrape() { return ScrapePort(metrics_port_); }
 
   grpc::Status CreateOrganization(const std::string& id) {
     v1::CreateOrganizationRequest request;
@@ -140,15 +143,7 @@ TEST_F(ObservabilityTest, BlockCacheHasTheConfiguredCapacityAndFillsOnReads) {
   ASSERT_TRUE(small.running());
   const int port = MetricsPortFromLog(small.Output());
   ASSERT_GT(port, 0) << small.Output();
-  auto scrape = [port] {
-    auto [status, body] = HttpGet(port, "/metrics");
-    EXPECT_EQ(status, 200);
-    std::vector<std::string> errors;
-    Exposition exposition = ParsePrometheusText(body, &errors);
-    EXPECT_THAT(errors, IsEmpty()) << body;
-    return exposition;
-  };
-  EXPECT_EQ(scrape().Get("meetings_rocksdb_block_cache_capacity_bytes"), 8 << 20);
+  EXPECT_EQ(ScrapePort(port).Get("meetings_rocksdb_block_cache_capacity_bytes"), 8 << 20);
   EXPECT_EQ(small.Stop(SIGTERM, 30), 0);
 
   // Restarted over the same data, so the record is read from an SST file
@@ -163,11 +158,7 @@ TEST_F(ObservabilityTest, BlockCacheHasTheConfiguredCapacityAndFillsOnReads) {
   request.set_name("organizations/cached");
   v1::Organization out;
   ASSERT_TRUE(again.NewStub()->GetOrganization(Context().get(), request, &out).ok());
-  auto [status, body] = HttpGet(again_port, "/metrics");
-  ASSERT_EQ(status, 200);
-  std::vector<std::string> errors;
-  const Exposition after = ParsePrometheusText(body, &errors);
-  EXPECT_GT(after.Get("meetings_rocksdb_block_cache_usage_bytes").value_or(0), 0) << body;
+  EXPECT_GT(ScrapePort(again_port).Get("meetings_rocksdb_block_cache_usage_bytes").value_or(0), 0);
 }
 
 TEST_F(ObservabilityTest, InFlightGaugeCountsRunningCalls) {
