@@ -10,6 +10,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev grpc-proto libicu-dev tzdata
   libcli11-dev libcpp-httplib-dev
+  # the server's allocator (tcmalloc)
+  libgoogle-perftools-dev
   # tests: GoogleTest and the third-party reflection client (Debian's Python)
   libgtest-dev libgmock-dev python3 python3-grpcio python3-protobuf
   # tests: TLS certificates, script(1) for the CLI's progress bar, manifest lint
