@@ -1143,6 +1143,15 @@ absl::StatusOr<SerializedResponse> MeetingRecords::ListMeetingsSerialized(
     tail.set_total_size(*total);
   }
   SerializedResponse response;
+  // Sized once: growing a page of ~1 MiB by doubling copies it again and again.
+  size_t size = tail.ByteSizeLong();
+  for (const std::string& meeting : page->meetings) {
+    size += google::protobuf::internal::WireFormatLite::TagSize(
+                v1::ListMeetingsResponse::kMeetingsFieldNumber,
+                google::protobuf::internal::WireFormatLite::TYPE_BYTES) +
+            google::protobuf::internal::WireFormatLite::BytesSize(meeting);
+  }
+  response.bytes.reserve(size);
   tail.AppendToString(&response.bytes);
   {
     google::protobuf::io::StringOutputStream stream(&response.bytes);
