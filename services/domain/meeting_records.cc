@@ -1144,12 +1144,12 @@ absl::StatusOr<SerializedResponse> MeetingRecords::ListMeetingsSerialized(
   }
   SerializedResponse response;
   // Sized once: growing a page of ~1 MiB by doubling copies it again and again.
+  using google::protobuf::internal::WireFormatLite;
+  const size_t tag_size = WireFormatLite::TagSize(v1::ListMeetingsResponse::kMeetingsFieldNumber,
+                                                  WireFormatLite::TYPE_BYTES);
   size_t size = tail.ByteSizeLong();
   for (const std::string& meeting : page->meetings) {
-    size += google::protobuf::internal::WireFormatLite::TagSize(
-                v1::ListMeetingsResponse::kMeetingsFieldNumber,
-                google::protobuf::internal::WireFormatLite::TYPE_BYTES) +
-            google::protobuf::internal::WireFormatLite::BytesSize(meeting);
+    size += tag_size + WireFormatLite::BytesSize(meeting);
   }
   response.bytes.reserve(size);
   tail.AppendToString(&response.bytes);

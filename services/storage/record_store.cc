@@ -652,8 +652,8 @@ absl::StatusOr<std::optional<std::string>> RecordStore::GetResourceBytes(const R
   // and 50 times per List page, so a second buffer would cost a malloc.
   const size_t offset = static_cast<size_t>(resource->data() - envelope.data());
   const size_t size = resource->size();
+  envelope.resize(offset + size);  // first, so the erase moves only the resource
   envelope.erase(0, offset);
-  envelope.resize(size);
   return std::move(*live);
 }
 
