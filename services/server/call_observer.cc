@@ -185,7 +185,8 @@ class CallObserver final : public grpc::experimental::Interceptor {
            {"peer", peer_},
            {"error", message}});
     } else {
-      Log(level, "call",
+      // One line per call: queued, so a call does not pay for a write().
+      LogBatched(level, "call",
           {{"method", method_name_},
            {"code", code_name},
            {"duration_ms", duration_ms},

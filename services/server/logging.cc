@@ -3,9 +3,13 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -141,8 +145,10 @@ LogField::LogField(std::string_view key, double value) : key_(key) {
   json_value_ = buf;
 }
 
-void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
-  if (!LogEnabled(level)) return;
+namespace {
+
+std::string FormatLine(LogLevel level, std::string_view message,
+                       std::initializer_list<LogField> fields) {
   std::string line = absl::StrCat(
       "{\"time\":\"", absl::FormatTime("%Y-%m-%d%ET%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone()),
       "\",\"level\":\"", std::string(LogLevelName(level)), "\",\"message\":\"", JsonEscape(message),
@@ -151,10 +157,80 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
     absl::StrAppend(&line, ",\"", JsonEscape(field.key()), "\":", field.json_value());
   }
   line += "}\n";
-  static absl::Mutex mu(absl::kConstInit);
-  absl::MutexLock lock(&mu);
+  return line;
+}
+
+// Where lines wait for the background writer. Never destroyed: the writer
+// thread and the exit() hook use it while static destructors run.
+struct LogQueue {
+  // Held while anything is written to stdout, so the queue taken under it
+  // goes out before any line logged after it was taken.
+  absl::Mutex write_mu;
+  absl::Mutex queue_mu ABSL_ACQUIRED_AFTER(write_mu);
+  std::string lines ABSL_GUARDED_BY(queue_mu);
+  std::once_flag writer_started;
+};
+
+LogQueue& Queue() {
+  static LogQueue* const queue = new LogQueue;
+  return *queue;
+}
+
+// Writes the queued lines, then `line` (which may be empty), and flushes.
+void WriteQueueThen(std::string_view line) {
+  LogQueue& queue = Queue();
+  std::string batch;
+  absl::MutexLock write_lock(&queue.write_mu);
+  {
+    absl::MutexLock queue_lock(&queue.queue_mu);
+    batch.swap(queue.lines);
+  }
+  if (batch.empty() && line.empty()) return;
+  std::fwrite(batch.data(), 1, batch.size(), stdout);
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
 }
+
+// The background writer: sleeps until a line is queued, lets the interval
+// gather more, then writes them all.
+[[noreturn]] void RunWriter() {
+  LogQueue& queue = Queue();
+  for (;;) {
+    queue.queue_mu.LockWhen(absl::Condition(
+        +[](std::string* lines) { return !lines->empty(); }, &queue.lines));
+    queue.queue_mu.Unlock();
+    absl::SleepFor(absl::Milliseconds(kLogBatchIntervalMs));
+    WriteQueueThen({});
+  }
+}
+
+void StartWriter() {
+  std::thread(RunWriter).detach();
+  std::atexit(FlushLogs);
+}
+
+}  // namespace
+
+void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+  if (!LogEnabled(level)) return;
+  WriteQueueThen(FormatLine(level, message, fields));
+}
+
+void LogBatched(LogLevel level, std::string_view message,
+                std::initializer_list<LogField> fields) {
+  if (!LogEnabled(level)) return;
+  std::string line = FormatLine(level, message, fields);
+  LogQueue& queue = Queue();
+  std::call_once(queue.writer_started, StartWriter);
+  bool full = false;
+  {
+    absl::MutexLock queue_lock(&queue.queue_mu);
+    queue.lines += line;
+    full = queue.lines.size() >= kLogBatchMaxBytes;
+  }
+  if (full) WriteQueueThen({});
+}
+
+void FlushLogs() { WriteQueueThen({}); }
 
 }  // namespace meetings::server
