@@ -211,6 +211,12 @@ absl::StatusOr<std::unique_ptr<RocksDbKvStore>> RocksDbKvStore::Open(
     cf.compaction_style = rocksdb::kCompactionStyleLevel;
     cf.write_buffer_size = options.write_buffer_bytes;
     cf.max_write_buffer_number = 2;
+    // LZ4 rather than RocksDB's default Snappy: a similar ratio, and it
+    // decompresses faster; every GetMeeting that misses the block cache
+    // decompresses a block (Snappy was 6% of a GetMeeting's CPU). Each block
+    // names its own compression, so files written with Snappy stay readable
+    // and are rewritten as compaction reaches them.
+    cf.compression = rocksdb::kLZ4Compression;
     rocksdb::BlockBasedTableOptions table_options;
     table_options.block_cache = rep->block_cache;
     // Index and filter blocks in the (bounded) cache rather than held by

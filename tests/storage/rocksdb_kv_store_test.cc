@@ -4,22 +4,28 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "services/storage/kv_store.h"
 #include "services/storage/tables.h"
 
-// Only to plant a column family this build does not know; storage tests may
-// see RocksDB, nothing above storage does.
+// Only to plant what this build would not write (a column family it does
+// not know, files of an earlier build); storage tests may see RocksDB,
+// nothing above storage does.
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "rocksdb/table_properties.h"
 
 namespace meetings::storage {
 namespace {
@@ -342,6 +348,75 @@ TEST_F(RocksDbKvStoreTest, MissingTablesAreCreatedOnOpen) {
   EXPECT_EQ(GetOrDie(store.get(), Table::kMeta, "format"), "0");
   Put(store.get(), Table::kReferences, "r", "");
   EXPECT_EQ(GetOrDie(store.get(), Table::kReferences, "r"), "");
+}
+
+// Opens DbPath() with every table this build knows, bypassing the store,
+// with `compression` for the files RocksDB writes meanwhile; runs `body`.
+void WithRawDatabase(const std::string& path, rocksdb::CompressionType compression,
+                     const std::function<void(rocksdb::DB*, rocksdb::ColumnFamilyHandle*)>& body) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  rocksdb::ColumnFamilyOptions cf;
+  cf.compression = compression;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const TableInfo& info : kTables) descriptors.emplace_back(std::string(info.name), cf);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &handles, &db);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  body(db, handles[static_cast<size_t>(Table::kRecords)]);
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+  }
+  ASSERT_TRUE(db->Close().ok());
+  delete db;
+}
+
+// About 20 KiB of text that compresses, as a stored meeting does.
+std::string MeetingSizedValue(int i) {
+  std::string value;
+  while (value.size() < 20000) {
+    absl::StrAppend(&value, "Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam, hội nghị số ", i,
+                    "; ");
+  }
+  return value;
+}
+
+TEST_F(RocksDbKvStoreTest, SnappyFilesOfEarlierBuildsReadAndNewFilesAreLz4) {
+  // Builds before 2026-12-07 wrote Snappy blocks (RocksDB's default).
+  WithRawDatabase(DbPath(), rocksdb::kSnappyCompression,
+                  [](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* records) {
+                    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), records, "old",
+                                        MeetingSizedValue(-1))
+                                    .ok());
+                    ASSERT_TRUE(db->Flush(rocksdb::FlushOptions(), records).ok());
+                  });
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(GetOrDie(store.get(), Table::kRecords, "old"), MeetingSizedValue(-1));
+    // More than one memtable (16 MiB by default), so the store flushes a file.
+    for (int i = 0; i < 1200; ++i) {
+      Put(store.get(), Table::kRecords, "new" + std::to_string(i), MeetingSizedValue(i));
+    }
+  }
+  std::set<std::string> compressions;
+  // What the store left in its log is flushed uncompressed by this open, so
+  // an LZ4 file can only come from the store.
+  WithRawDatabase(DbPath(), rocksdb::kNoCompression,
+                  [&](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* records) {
+                    rocksdb::TablePropertiesCollection tables;
+                    ASSERT_TRUE(db->GetPropertiesOfAllTables(records, &tables).ok());
+                    for (const auto& [file, properties] : tables) {
+                      compressions.insert(properties->compression_name);
+                    }
+                  });
+  EXPECT_TRUE(compressions.count("LZ4")) << absl::StrJoin(compressions, ", ");
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(GetOrDie(store.get(), Table::kRecords, "old"), MeetingSizedValue(-1));
+  EXPECT_EQ(GetOrDie(store.get(), Table::kRecords, "new1199"), MeetingSizedValue(1199));
 }
 
 TEST_F(RocksDbKvStoreTest, SecondOpenOfSameDirectoryFailsWhileFirstIsOpen) {
