@@ -476,86 +476,125 @@ def repin(pid, cpus):
 
 
 def bench_service(args, size, shape, work, profile):
-    data_dir = os.path.join(work, "data")
+    loaded = args.loaded.get(size)
+    data_dir = os.path.join(loaded, "data") if loaded else os.path.join(work, "data")
     server = Server(args.server, data_dir, args.server_cpu,
                     os.path.join(args.out, f"server-{size_label(size)}.log"), args.server_arg)
     out = {"target": server.target}
     try:
-        load_log = os.path.join(args.out, f"load-{size_label(size)}.log")
-        log(f"{size_label(size)}: bulk load through the API (progress in {load_log}) ...")
-        load_json = os.path.join(work, "load.json")
-        load_cpus = server_load_cpus(args)
-        if load_cpus != str(args.server_cpu):
-            # The data generator needs a fraction of its core: the load is
-            # the server's, and an operator loading data gives it the machine.
-            # Measurements below run pinned again.
-            repin(server.pid, load_cpus)
-        start = time.time()
-        with open(load_log, "w") as progress:
-            result = subprocess.run(
-                ["taskset", "-c", str(args.client_cpu), args.datagen, "--meetings", str(size),
-                 "--seed", str(args.seed), "--target", server.target,
-                 "--in_flight", str(args.in_flight), "--channels", str(args.channels),
-                 "--server_pid", str(server.pid), "--out", load_json],
-                stderr=progress)
-        if result.returncode != 0 or not os.path.exists(load_json):
-            with open(load_log) as f:
-                raise RuntimeError(f"bulk load failed:\n{f.read()[-3000:]}")
-        with open(load_json) as f:
-            out["load"] = json.load(f)
-        out["load"]["wall_seconds"] = time.time() - start
-        out["load"]["server_cpus"] = load_cpus
-        if load_cpus != str(args.server_cpu):
-            repin(server.pid, str(args.server_cpu))
-        out["rss_after_load_mib"] = server.memory().get("VmRSS")
-        out["rocksdb_after_load"] = server.rocksdb_stats()
-        out["settle_seconds"] = server.wait_idle(args.settle_max)
-        out["data_dir_mib"] = dir_bytes(data_dir) / 2 ** 20
-        out["rss_before_bench_mib"] = server.memory().get("VmRSS")
-        log(f"{size_label(size)}: loaded in {out['load']['total_seconds']:.1f} s, "
-            f"{out['load']['meetings_with_documents_per_second']:.0f} meetings/s with documents; "
-            f"RSS {out['rss_before_bench_mib']:.0f} MiB")
-
-        runs = []
-        rss_samples = []
-        for r in range(args.repeats):
-            log(f"{size_label(size)}: load generator, repeat {r + 1}/{args.repeats} ...")
-            path = os.path.join(work, f"loadgen-{r}.json")
-            cpu_before = cpu_seconds(server.pid)
-            run(["taskset", "-c", str(args.client_cpu), args.loadgen, "--target", server.target,
-                 "--meetings", str(size), "--seed", str(args.seed),
-                 "--in_flight", str(args.in_flight), "--channels", str(args.channels),
-                 "--seconds", str(args.seconds), "--warmup", str(args.warmup),
-                 "--methods", ",".join(SERVICE_METHODS), "--run_tag", f"r{r}x{int(time.time())}",
-                 "--server_pid", str(server.pid), "--out", path])
-            cpu_after = cpu_seconds(server.pid)
-            with open(path) as f:
-                runs.append(json.load(f))
-            runs[-1]["server_cpu_seconds"] = (cpu_after or 0) - (cpu_before or 0)
-            runs[-1]["load_average"] = os.getloadavg()[0]
-            rss_samples.append(server.memory().get("VmRSS"))
-        out["loadgen_runs"] = runs
-        methods = summarize_runs(runs, SERVICE_METHODS)
-        out["methods"] = methods
-        out["health_check_qps"] = methods["health_check"]["qps"]
-        memory = server.memory()
-        out["rss_after_bench_mib"] = memory.get("VmRSS")
-        out["rss_peak_mib"] = memory.get("VmHWM")
-        out["rss_samples_mib"] = rss_samples
-        out["rocksdb_after_bench"] = server.rocksdb_stats()
-
-        if profile:
-            out["profiles"] = profile_server(args, server, size, work)
-        out["server_exit"] = server.stop()
-        if not args.no_prototype:
-            if os.access(args.prototype_binary, os.X_OK):
-                out["prototype"] = bench_prototype(args, size, data_dir, work)
-            else:
-                out["prototype"] = {"skipped": f"{args.prototype_binary} not built"}
+        if loaded:
+            reuse_load(args, size, loaded, server, data_dir, out)
+        else:
+            bulk_load(args, size, work, server, data_dir, out)
+        bench_loaded_service(args, size, work, profile, server, data_dir, out)
     finally:
         exit_code = server.stop()
         out.setdefault("server_exit", exit_code)
     return out
+
+
+def reuse_load(args, size, loaded, server, data_dir, out):
+    """Takes the load figures of a directory meetings_datagen filled earlier
+    (--loaded): its load.json, and the loading server's peak RSS when
+    load_server.json records it, so the RSS target still covers the load."""
+    with open(os.path.join(loaded, "load.json")) as f:
+        out["load"] = json.load(f)
+    if out["load"].get("meetings") != size or out["load"].get("seed") != args.seed:
+        raise RuntimeError(f"--loaded {loaded}: load.json is of {out['load'].get('meetings')} "
+                           f"meetings, seed {out['load'].get('seed')}; this run wants {size}, "
+                           f"seed {args.seed}")
+    out["load"]["reused_from"] = loaded
+    status_path = os.path.join(loaded, "load_server.json")
+    if os.path.exists(status_path):
+        with open(status_path) as f:
+            out["load_server"] = json.load(f)
+    log(f"{size_label(size)}: reusing the data loaded in {loaded} "
+        f"({out['load']['meetings_with_documents_per_second']:.0f} meetings/s with documents then)")
+    out["settle_seconds"] = server.wait_idle(args.settle_max)
+    out["data_dir_mib"] = dir_bytes(data_dir) / 2 ** 20
+    out["rss_before_bench_mib"] = server.memory().get("VmRSS")
+
+
+def bulk_load(args, size, work, server, data_dir, out):
+    """Loads the generated data set into the fresh server through the public
+    API (meetings_datagen --target) and records the rate and the memory."""
+    load_log = os.path.join(args.out, f"load-{size_label(size)}.log")
+    log(f"{size_label(size)}: bulk load through the API (progress in {load_log}) ...")
+    load_json = os.path.join(work, "load.json")
+    load_cpus = server_load_cpus(args)
+    if load_cpus != str(args.server_cpu):
+        # The data generator needs a fraction of its core: the load is
+        # the server's, and an operator loading data gives it the machine.
+        # Measurements below run pinned again.
+        repin(server.pid, load_cpus)
+    start = time.time()
+    with open(load_log, "w") as progress:
+        result = subprocess.run(
+            ["taskset", "-c", str(args.client_cpu), args.datagen, "--meetings", str(size),
+             "--seed", str(args.seed), "--target", server.target,
+             "--in_flight", str(args.in_flight), "--channels", str(args.channels),
+             "--server_pid", str(server.pid), "--out", load_json],
+            stderr=progress)
+    if result.returncode != 0 or not os.path.exists(load_json):
+        with open(load_log) as f:
+            raise RuntimeError(f"bulk load failed:\n{f.read()[-3000:]}")
+    with open(load_json) as f:
+        out["load"] = json.load(f)
+    out["load"]["wall_seconds"] = time.time() - start
+    out["load"]["server_cpus"] = load_cpus
+    if load_cpus != str(args.server_cpu):
+        repin(server.pid, str(args.server_cpu))
+    out["rss_after_load_mib"] = server.memory().get("VmRSS")
+    out["rocksdb_after_load"] = server.rocksdb_stats()
+    out["settle_seconds"] = server.wait_idle(args.settle_max)
+    out["data_dir_mib"] = dir_bytes(data_dir) / 2 ** 20
+    out["rss_before_bench_mib"] = server.memory().get("VmRSS")
+    log(f"{size_label(size)}: loaded in {out['load']['total_seconds']:.1f} s, "
+        f"{out['load']['meetings_with_documents_per_second']:.0f} meetings/s with documents; "
+        f"RSS {out['rss_before_bench_mib']:.0f} MiB")
+
+
+def bench_loaded_service(args, size, work, profile, server, data_dir, out):
+    """Runs the load generator --repeats times against the loaded server,
+    then the optional profile and the read-path prototype; adds all figures
+    to `out`."""
+    runs = []
+    rss_samples = []
+    for r in range(args.repeats):
+        log(f"{size_label(size)}: load generator, repeat {r + 1}/{args.repeats} ...")
+        path = os.path.join(work, f"loadgen-{r}.json")
+        cpu_before = cpu_seconds(server.pid)
+        run(["taskset", "-c", str(args.client_cpu), args.loadgen, "--target", server.target,
+             "--meetings", str(size), "--seed", str(args.seed),
+             "--in_flight", str(args.in_flight), "--channels", str(args.channels),
+             "--seconds", str(args.seconds), "--warmup", str(args.warmup),
+             "--methods", ",".join(SERVICE_METHODS), "--run_tag", f"r{r}x{int(time.time())}",
+             "--server_pid", str(server.pid), "--out", path])
+        cpu_after = cpu_seconds(server.pid)
+        with open(path) as f:
+            runs.append(json.load(f))
+        runs[-1]["server_cpu_seconds"] = (cpu_after or 0) - (cpu_before or 0)
+        runs[-1]["load_average"] = os.getloadavg()[0]
+        rss_samples.append(server.memory().get("VmRSS"))
+    out["loadgen_runs"] = runs
+    methods = summarize_runs(runs, SERVICE_METHODS)
+    out["methods"] = methods
+    out["health_check_qps"] = methods["health_check"]["qps"]
+    memory = server.memory()
+    out["rss_after_bench_mib"] = memory.get("VmRSS")
+    out["rss_peak_mib"] = max(memory.get("VmHWM") or 0,
+                              out.get("load_server", {}).get("rss_peak_mib") or 0) or None
+    out["rss_samples_mib"] = rss_samples
+    out["rocksdb_after_bench"] = server.rocksdb_stats()
+
+    if profile:
+        out["profiles"] = profile_server(args, server, size, work)
+    out["server_exit"] = server.stop()
+    if not args.no_prototype:
+        if os.access(args.prototype_binary, os.X_OK):
+            out["prototype"] = bench_prototype(args, size, data_dir, work)
+        else:
+            out["prototype"] = {"skipped": f"{args.prototype_binary} not built"}
 
 
 def summarize_runs(runs, method_names):
@@ -794,6 +833,12 @@ def main():
                              "--server-arg=--block_cache_mb=512 (repeatable; recorded in the report; "
                              "not passed to the read-path prototype)")
     parser.add_argument("--keep-data", action="store_true")
+    parser.add_argument("--loaded", action="append", default=[], metavar="SIZE=DIR",
+                        help="serve SIZE from DIR/data, which meetings_datagen --target "
+                        "filled earlier with its figures in DIR/load.json (and, optionally, "
+                        "the loading server's peak RSS as {\"rss_peak_mib\": N} in "
+                        "DIR/load_server.json), instead of loading it again; the run's writes "
+                        "land in DIR/data, and DIR is never deleted (repeatable)")
     parser.add_argument("--note", action="append", default=[],
                         help="a line for the top of the report (repeatable), e.g. why a size "
                              "was not run or how long the machine was waited for")
@@ -826,6 +871,13 @@ def main():
     if args.client_cpu not in allowed:
         args.client_cpu = allowed[-1]
     sizes = [parse_size(s) for s in args.sizes.split(",") if s]
+    loaded = {}
+    for spec in args.loaded:
+        size_text, _, directory = spec.partition("=")
+        if not directory or not os.path.isdir(os.path.join(directory, "data")):
+            parser.error(f"--loaded {spec}: want SIZE=DIR with a DIR/data directory")
+        loaded[parse_size(size_text)] = os.path.abspath(directory)
+    args.loaded = loaded
     args.server = args.server_binary or os.path.join(args.build_dir, "services",
                                                      "meeting_records_server")
     args.loadgen = os.path.join(args.build_dir, "tests", "bench", "meetings_loadgen")

@@ -272,6 +272,11 @@ def write_report(results, out_dir):
                 f"({load['in_flight']} in flight, {load['channels']} channels). The server then "
                 f"needed {service.get('settle_seconds', 0):.1f} s to finish flushes and "
                 f"compactions; data directory {service.get('data_dir_mib', 0):,.0f} MiB.")
+            if load.get("reused_from"):
+                add("")
+                add(f"These load figures are from an earlier load into `{load['reused_from']}` "
+                    f"by the same meetings_datagen, reused with `--loaded`: the server measured "
+                    f"below opened that directory instead of loading it again.")
             pgl = entry.get("postgres", {}).get("load")
             if pgl:
                 add("")
@@ -288,7 +293,8 @@ def write_report(results, out_dir):
             add(f"Server VmRSS: {service.get('rss_after_load_mib') or 0:.0f} MiB after the load, "
                 f"{service.get('rss_before_bench_mib') or 0:.0f} MiB once idle, "
                 f"{service.get('rss_after_bench_mib') or 0:.0f} MiB after the load generator; "
-                f"peak (VmHWM) **{service['rss_peak_mib']:.0f} MiB**.")
+                f"peak (VmHWM) **{service['rss_peak_mib']:.0f} MiB**"
+                f"{' (the larger of the loading server' + chr(39) + 's and this one' + chr(39) + 's)' if service.get('load_server') else ''}.")
             for when in ("after_load", "after_bench"):
                 rs = service.get(f"rocksdb_{when}") or {}
                 if rs:
