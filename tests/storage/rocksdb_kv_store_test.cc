@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -26,6 +27,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table_properties.h"
+#include "rocksdb/utilities/options_util.h"
 
 namespace meetings::storage {
 namespace {
@@ -417,6 +419,40 @@ TEST_F(RocksDbKvStoreTest, SnappyFilesOfEarlierBuildsReadAndNewFilesAreLz4) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(GetOrDie(store.get(), Table::kRecords, "old"), MeetingSizedValue(-1));
   EXPECT_EQ(GetOrDie(store.get(), Table::kRecords, "new1199"), MeetingSizedValue(1199));
+}
+
+TEST_F(RocksDbKvStoreTest, RecordsSkipTheFilterOfTheLastLevelAndAbsentKeysStayAbsent) {
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    // More than one memtable, so that lookups below also go to files.
+    for (int i = 0; i < 1200; ++i) {
+      Put(store.get(), Table::kRecords, "m" + std::to_string(i), MeetingSizedValue(i));
+    }
+  }
+  // RocksDB persists the options each table was opened with.
+  rocksdb::ConfigOptions config;
+  rocksdb::DBOptions db_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  rocksdb::Status s = rocksdb::LoadLatestOptions(config, DbPath(), &db_options, &families);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  std::map<std::string, bool> skips_last_level_filter;
+  for (const auto& family : families) {
+    skips_last_level_filter[family.name] = family.options.optimize_filters_for_hits;
+  }
+  EXPECT_TRUE(skips_last_level_filter.at("records"));
+  // Only the records table has a filter to skip.
+  EXPECT_FALSE(skips_last_level_filter.at("meetings_by_day"));
+
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(GetOrDie(store.get(), Table::kRecords, "m0"), MeetingSizedValue(0));
+  EXPECT_EQ(GetOrDie(store.get(), Table::kRecords, "m1199"), MeetingSizedValue(1199));
+  for (const std::string absent : {"m", "m12000", "m-1", "z"}) {
+    auto got = store->Get(Table::kRecords, absent);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_FALSE(got->has_value()) << absent;
+  }
 }
 
 TEST_F(RocksDbKvStoreTest, SecondOpenOfSameDirectoryFailsWhileFirstIsOpen) {
