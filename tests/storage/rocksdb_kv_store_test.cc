@@ -17,6 +17,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "services/storage/kv_store.h"
 #include "services/storage/tables.h"
@@ -398,10 +400,24 @@ TEST_F(RocksDbKvStoreTest, SnappyFilesOfEarlierBuildsReadAndNewFilesAreLz4) {
     auto store = OpenStore();
     ASSERT_NE(store, nullptr);
     EXPECT_EQ(GetOrDie(store.get(), Table::kRecords, "old"), MeetingSizedValue(-1));
+    auto before = store->Stats();
+    ASSERT_TRUE(before.ok()) << before.status();
     // More than one memtable (16 MiB by default), so the store flushes a file.
     for (int i = 0; i < 1200; ++i) {
       Put(store.get(), Table::kRecords, "new" + std::to_string(i), MeetingSizedValue(i));
     }
+    // The flush runs in the background, and Close does not wait for one
+    // that has not started: without this wait a loaded machine closed the
+    // store first, and the raw open below flushed the rows uncompressed.
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    uint64_t sst_bytes = before->sst_files_bytes;
+    while (sst_bytes == before->sst_files_bytes && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(20));
+      auto now = store->Stats();
+      ASSERT_TRUE(now.ok()) << now.status();
+      sst_bytes = now->sst_files_bytes;
+    }
+    ASSERT_GT(sst_bytes, before->sst_files_bytes) << "the store flushed no file within 60 s";
   }
   std::set<std::string> compressions;
   // What the store left in its log is flushed uncompressed by this open, so
