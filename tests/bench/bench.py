@@ -483,9 +483,14 @@ def bench_service(args, size, shape, work, profile):
     out = {"target": server.target}
     try:
         if loaded:
-            reuse_load(args, size, loaded, server, data_dir, out)
+            reuse_load(args, size, loaded, out)
         else:
-            bulk_load(args, size, work, server, data_dir, out)
+            bulk_load(args, size, work, server, out)
+        out["settle_seconds"] = server.wait_idle(args.settle_max)
+        out["data_dir_mib"] = dir_bytes(data_dir) / 2 ** 20
+        out["rss_before_bench_mib"] = server.memory().get("VmRSS")
+        log(f"{size_label(size)}: {out['load']['meetings_with_documents_per_second']:.0f} "
+            f"meetings/s with documents; RSS {out['rss_before_bench_mib']:.0f} MiB once idle")
         bench_loaded_service(args, size, work, profile, server, data_dir, out)
     finally:
         exit_code = server.stop()
@@ -493,7 +498,7 @@ def bench_service(args, size, shape, work, profile):
     return out
 
 
-def reuse_load(args, size, loaded, server, data_dir, out):
+def reuse_load(args, size, loaded, out):
     """Takes the load figures of a directory meetings_datagen filled earlier
     (--loaded): its load.json, and the loading server's peak RSS when
     load_server.json records it, so the RSS target still covers the load."""
@@ -508,14 +513,10 @@ def reuse_load(args, size, loaded, server, data_dir, out):
     if os.path.exists(status_path):
         with open(status_path) as f:
             out["load_server"] = json.load(f)
-    log(f"{size_label(size)}: reusing the data loaded in {loaded} "
-        f"({out['load']['meetings_with_documents_per_second']:.0f} meetings/s with documents then)")
-    out["settle_seconds"] = server.wait_idle(args.settle_max)
-    out["data_dir_mib"] = dir_bytes(data_dir) / 2 ** 20
-    out["rss_before_bench_mib"] = server.memory().get("VmRSS")
+    log(f"{size_label(size)}: reusing the data loaded in {loaded}")
 
 
-def bulk_load(args, size, work, server, data_dir, out):
+def bulk_load(args, size, work, server, out):
     """Loads the generated data set into the fresh server through the public
     API (meetings_datagen --target) and records the rate and the memory."""
     load_log = os.path.join(args.out, f"load-{size_label(size)}.log")
@@ -546,12 +547,7 @@ def bulk_load(args, size, work, server, data_dir, out):
         repin(server.pid, str(args.server_cpu))
     out["rss_after_load_mib"] = server.memory().get("VmRSS")
     out["rocksdb_after_load"] = server.rocksdb_stats()
-    out["settle_seconds"] = server.wait_idle(args.settle_max)
-    out["data_dir_mib"] = dir_bytes(data_dir) / 2 ** 20
-    out["rss_before_bench_mib"] = server.memory().get("VmRSS")
-    log(f"{size_label(size)}: loaded in {out['load']['total_seconds']:.1f} s, "
-        f"{out['load']['meetings_with_documents_per_second']:.0f} meetings/s with documents; "
-        f"RSS {out['rss_before_bench_mib']:.0f} MiB")
+    log(f"{size_label(size)}: loaded in {out['load']['total_seconds']:.1f} s")
 
 
 def bench_loaded_service(args, size, work, profile, server, data_dir, out):

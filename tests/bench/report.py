@@ -290,11 +290,12 @@ def write_report(results, out_dir):
         if "rss_peak_mib" in service:
             add("### Memory")
             add("")
+            whose_peak = (" (the larger of the loading server's and this one's)"
+                          if service.get("load_server") else "")
             add(f"Server VmRSS: {service.get('rss_after_load_mib') or 0:.0f} MiB after the load, "
                 f"{service.get('rss_before_bench_mib') or 0:.0f} MiB once idle, "
                 f"{service.get('rss_after_bench_mib') or 0:.0f} MiB after the load generator; "
-                f"peak (VmHWM) **{service['rss_peak_mib']:.0f} MiB**"
-                f"{' (the larger of the loading server' + chr(39) + 's and this one' + chr(39) + 's)' if service.get('load_server') else ''}.")
+                f"peak (VmHWM) **{service['rss_peak_mib']:.0f} MiB**{whose_peak}.")
             for when in ("after_load", "after_bench"):
                 rs = service.get(f"rocksdb_{when}") or {}
                 if rs:
