@@ -545,8 +545,12 @@ def bulk_load(args, size, work, server, out):
     out["load"]["server_cpus"] = load_cpus
     if load_cpus != str(args.server_cpu):
         repin(server.pid, str(args.server_cpu))
-    out["rss_after_load_mib"] = server.memory().get("VmRSS")
+    memory = server.memory()
+    out["rss_after_load_mib"] = memory.get("VmRSS")
     out["rocksdb_after_load"] = server.rocksdb_stats()
+    # With --keep-data, `work` is then a directory --loaded can measure
+    # again without loading: data/, load.json and this file.
+    write_json(os.path.join(work, "load_server.json"), {"rss_peak_mib": memory.get("VmHWM")})
     log(f"{size_label(size)}: loaded in {out['load']['total_seconds']:.1f} s")
 
 
@@ -886,6 +890,8 @@ def main():
             log(f"missing {binary}: build it first (tests/bench/run.sh does)")
             return 2
     os.makedirs(args.out, exist_ok=True)
+    if args.work_dir:
+        os.makedirs(args.work_dir, exist_ok=True)
     work_root = tempfile.mkdtemp(prefix="meetings-bench-", dir=args.work_dir)
 
     results = {
