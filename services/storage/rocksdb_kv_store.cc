@@ -242,9 +242,9 @@ absl::StatusOr<std::unique_ptr<RocksDbKvStore>> RocksDbKvStore::Open(
       // List page's 50 records), so probing there was pure cost, and the
       // filter partitions crowded data blocks out of the block cache. Over
       // a 480k-meeting store it cut the server CPU of GetMeeting and of
-      // List pages in every A/B pair (README, Benchmarks). A lookup of an
-      // absent id (CreateMeeting's check) reads an index and a data block of
-      // the last level instead.
+      // List pages in every A/B pair (tests/bench/results/HISTORY.md). A
+      // lookup of an absent id (CreateMeeting's check) reads an index and a
+      // data block of the last level instead.
       cf.optimize_filters_for_hits = true;
     }
     cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));

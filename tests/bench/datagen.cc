@@ -36,6 +36,7 @@
 #include "tests/bench/closed_loop.h"
 #include "tests/bench/dataset.h"
 #include "tests/bench/json_writer.h"
+#include "tests/bench/mutex_mode.h"
 
 ABSL_FLAG(int64_t, meetings, 10000, "Number of meetings.");
 ABSL_FLAG(uint64_t, seed, 20211115, "Seed; equal seeds give equal data.");
@@ -641,6 +642,7 @@ int Main() {
 }  // namespace meetings::bench
 
 int main(int argc, char** argv) {
+  meetings::bench::SkipMutexDeadlockGraphInRelease();
   absl::SetProgramUsageMessage(
       "The benchmark data set: --describe | --tsv_dir DIR | --target HOST:PORT.\n"
       "  meetings_datagen --meetings N [--seed S] ...");

@@ -48,6 +48,7 @@
 #include "tests/bench/closed_loop.h"
 #include "tests/bench/dataset.h"
 #include "tests/bench/json_writer.h"
+#include "tests/bench/mutex_mode.h"
 
 ABSL_FLAG(std::string, target, "", "Required. host:port of the server.");
 ABSL_FLAG(int64_t, meetings, 10000, "Size of the loaded data set (meetings_datagen --meetings).");
@@ -445,6 +446,7 @@ int Main() {
 }  // namespace meetings::bench
 
 int main(int argc, char** argv) {
+  meetings::bench::SkipMutexDeadlockGraphInRelease();
   absl::SetProgramUsageMessage(
       "Closed-loop load generator for meetings.v1.MeetingRecords; prints JSON.\n"
       "  meetings_loadgen --target 127.0.0.1:PORT --meetings N [--in_flight 16] [--seconds 10]");

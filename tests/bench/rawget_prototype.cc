@@ -45,6 +45,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
+#include "tests/bench/mutex_mode.h"
 
 ABSL_FLAG(std::string, data_dir, "", "Required. A data directory of meeting_records_server.");
 ABSL_FLAG(std::string, address, "127.0.0.1:0", "Address to serve on.");
@@ -328,6 +329,7 @@ int Main() {
 }  // namespace meetings::bench
 
 int main(int argc, char** argv) {
+  meetings::bench::SkipMutexDeadlockGraphInRelease();
   absl::ParseCommandLine(argc, argv);
   return meetings::bench::Main();
 }
