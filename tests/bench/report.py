@@ -277,6 +277,11 @@ def write_report(results, out_dir):
                 add(f"These load figures are from an earlier load into `{load['reused_from']}` "
                     f"by the same meetings_datagen, reused with `--loaded`: the server measured "
                     f"below opened that directory instead of loading it again.")
+                warm = service.get("os_cache_warmup")
+                if warm:
+                    add(f"Before measuring, the benchmark read the directory's "
+                        f"{warm['bytes'] / 2 ** 30:.1f} GiB once ({warm['seconds']:.0f} s), so "
+                        f"the OS page cache held what a fresh load would have left in it.")
             pgl = entry.get("postgres", {}).get("load")
             if pgl:
                 add("")
