@@ -297,7 +297,11 @@ def write_report(results, out_dir):
             add("")
             whose_peak = (" (the larger of the loading server's and this one's)"
                           if service.get("load_server") else "")
-            add(f"Server VmRSS: {service.get('rss_after_load_mib') or 0:.0f} MiB after the load, "
+            # A reused directory was loaded by another server: this one has no
+            # "after the load" figure, and printing 0 MiB would read as one.
+            after_load = (f"{service['rss_after_load_mib']:.0f} MiB after the load, "
+                          if service.get("rss_after_load_mib") else "")
+            add(f"Server VmRSS: {after_load}"
                 f"{service.get('rss_before_bench_mib') or 0:.0f} MiB once idle, "
                 f"{service.get('rss_after_bench_mib') or 0:.0f} MiB after the load generator; "
                 f"peak (VmHWM) **{service['rss_peak_mib']:.0f} MiB**{whose_peak}.")

@@ -41,6 +41,13 @@ assert methods["get_meeting"]["errors"] == 0 and methods["get_meeting"]["qps"] >
 assert methods["create_meeting"]["errors"] == 0, methods["create_meeting"]
 PY
 grep -q 'reused with `--loaded`' "$out/report/report.md"
+grep -q 'the benchmark read the directory' "$out/report/report.md"
+# This server did not load the data, so it has no "after the load" RSS to
+# print. (Not `! grep`: set -e ignores a negated command.)
+if grep -q 'MiB after the load,' "$out/report/report.md"; then
+  echo "smoke_loaded: the report prints an RSS after a load this server did not do" >&2
+  exit 1
+fi
 # The directory is the caller's: the second run wrote into it and left it.
 test "$(du -sb "$kept/data" | cut -f1)" -gt 0
 echo "smoke_loaded: ok"
