@@ -390,7 +390,30 @@ def summarize_latencies(micros):
             "mean_us": sum(micros) / n}
 
 
-def run_pgbench(pg, database, script, variables, args, work_dir, clients, seconds, log_latency):
+def run_pgbench(pg, database, script, variables, args, work_dir, clients, seconds, log_latency,
+                stall_retries=2):
+    """One pgbench run of `script` for `seconds`. A script that fails makes
+    pgbench exit non-zero, which raises; a run that exits 0 having finished
+    no transaction was stalled by the machine (seen in CI: the 1 s smoke run
+    of a script beside the crash tests' fsyncs), so it is repeated with twice
+    the time, at most `stall_retries` times, and the result says so."""
+    result = _run_pgbench_once(pg, database, script, variables, args, work_dir, clients,
+                               seconds, log_latency)
+    retries = 0
+    while result["calls"] == 0 and retries < stall_retries:
+        retries += 1
+        seconds *= 2
+        log(f"pgbench {os.path.basename(script)} finished no transaction; "
+            f"again for {seconds} s")
+        result = _run_pgbench_once(pg, database, script, variables, args, work_dir, clients,
+                                   seconds, log_latency)
+    if retries:
+        result["stall_retries"] = retries
+    return result
+
+
+def _run_pgbench_once(pg, database, script, variables, args, work_dir, clients, seconds,
+                      log_latency):
     cmd = ["taskset", "-c", str(args.client_cpu), f"{PG_BIN}/pgbench", "-n", "-h", "127.0.0.1",
            "-p", str(pg.port), "-U", PG_USER, "-M", "prepared", "-c", str(clients), "-j", "1",
            "-T", str(seconds), "-f", script]
