@@ -397,16 +397,15 @@ def run_pgbench(pg, database, script, variables, args, work_dir, clients, second
     no transaction was stalled by the machine (seen in CI: the 1 s smoke run
     of a script beside the crash tests' fsyncs), so it is repeated with twice
     the time, at most `stall_retries` times, and the result says so."""
-    result = _run_pgbench_once(pg, database, script, variables, args, work_dir, clients,
-                               seconds, log_latency)
-    retries = 0
-    while result["calls"] == 0 and retries < stall_retries:
-        retries += 1
-        seconds *= 2
-        log(f"pgbench {os.path.basename(script)} finished no transaction; "
-            f"again for {seconds} s")
+    for retries in range(stall_retries + 1):
+        if retries:
+            log(f"pgbench {os.path.basename(script)} finished no transaction; "
+                f"again for {seconds} s")
         result = _run_pgbench_once(pg, database, script, variables, args, work_dir, clients,
                                    seconds, log_latency)
+        if result["calls"] > 0:
+            break
+        seconds *= 2
     if retries:
         result["stall_retries"] = retries
     return result
@@ -823,8 +822,9 @@ def bench_postgres(args, pg, size, shape, work):
         for r in range(args.repeats):
             log(f"{size_label(size)}: pgbench {name}, repeat {r + 1}/{args.repeats} ...")
             if args.warmup >= 1:
-                run_pgbench(pg, database, path, variables, args, work, args.in_flight,
-                            max(1, round(args.warmup)), log_latency=False)
+                # A warm-up that stalls needs no second try: nothing is measured.
+                _run_pgbench_once(pg, database, path, variables, args, work, args.in_flight,
+                                  max(1, round(args.warmup)), log_latency=False)
             runs.append(run_pgbench(pg, database, path, variables, args, work,
                                     args.in_flight, max(1, round(args.seconds)), log_latency=True))
         queries[name] = median_result(runs)
