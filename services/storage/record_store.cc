@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "services/storage/key_codec.h"
 
@@ -695,7 +696,7 @@ absl::Status RecordStore::AddIndexDelta(
 
 absl::Status RecordStore::AddChildDeletes(const RecordKey& meeting,
                                           const Tombstone& meeting_tombstone,
-                                          KvBatch* batch, std::vector<ChangeRecord>* changes) {
+                                          KvBatch* batch, std::vector<PendingChange>* changes) {
   std::string prefix;
   AppendUint8(&prefix, static_cast<uint8_t>(RecordKind::kDocument));
   AppendId(&prefix, meeting.id);
@@ -717,7 +718,8 @@ absl::Status RecordStore::AddChildDeletes(const RecordKey& meeting,
     *tombstone.mutable_delete_time() = meeting_tombstone.delete_time();
     tombstone.set_last_revision(envelope->revision());
     tombstone.set_actor(meeting_tombstone.actor());
-    auto change = MakeChange(child, *envelope, MutationResult::Delete(tombstone));
+    auto change = MakeChange(child, *envelope, MutationResult::Delete(tombstone),
+                             std::string(it->value()));
     if (!change.ok()) return change.status();
     changes->push_back(*std::move(change));
     batch->Delete(Table::kRecords, std::string(it->key()));
@@ -765,14 +767,16 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
 
   KvBatch batch;
   // Changes in feed order: a forced meeting delete lists its documents first.
-  std::vector<ChangeRecord> changes;
+  std::vector<PendingChange> changes;
+  std::string record_bytes;
   if (result->action == MutationResult::Action::kPut) {
     result->record.set_format_version(kFormatVersion);
     if (auto s = AddIndexDelta(key, current->record, result->record, &batch);
         !s.ok()) {
       return s;
     }
-    batch.Put(Table::kRecords, encoded, result->record.SerializeAsString());
+    record_bytes = result->record.SerializeAsString();
+    batch.Put(Table::kRecords, encoded, record_bytes);
   } else {
     if (!current->record) {
       return absl::NotFoundError("record store: nothing to delete");
@@ -820,7 +824,7 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
     batch.Delete(Table::kRecords, encoded);
     batch.Put(Table::kTombstones, encoded, result->tombstone.SerializeAsString());
   }
-  auto change = MakeChange(key, current->record, *result);
+  auto change = MakeChange(key, current->record, *result, std::move(record_bytes));
   if (!change.ok()) return change.status();
   changes.push_back(*std::move(change));
 
@@ -828,24 +832,18 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
   // watermark waits only for writes that are about to commit.
   const uint64_t first = sequencer_.Allocate(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
-    ChangeRecord& c = changes[i];
-    c.set_sequence(first + i);
-    const std::string bytes = c.SerializeAsString();
+    PendingChange& pending = changes[i];
+    const ChangeRecord& c = pending.change;
+    pending.change.set_sequence(first + i);
+    std::string bytes = pending.Serialize();
     batch.Put(Table::kChanges, EncodeSequence(c.sequence()), bytes);
-    batch.Put(Table::kRevisions, RevisionKey(c.record_key(), c.revision()), bytes);
+    batch.Put(Table::kRevisions, RevisionKey(c.record_key(), c.revision()), std::move(bytes));
     // The version this change replaces becomes prunable. Ids are never
     // reused, so a deletion's own row is never superseded.
-    const RecordEnvelope* superseded = nullptr;
-    if (c.type() == meetings::v1::UPDATED) {
-      superseded = &*current->record;
-    } else if (c.type() == meetings::v1::DELETED && c.has_record()) {
-      superseded = &c.record();
-    }
-    if (superseded != nullptr) {
+    if (pending.superseded) {
+      const auto& [commit_micros, revision] = *pending.superseded;
       batch.Put(Table::kSupersededRevisions,
-                SupersededKey(Micros(UpdateTimeOf(*superseded)),
-                              RevisionKey(c.record_key(), superseded->revision())),
-                "");
+                SupersededKey(commit_micros, RevisionKey(c.record_key(), revision)), "");
     }
   }
   const absl::Status written = kv_->Write(batch, WriteOptions{.sync = options.sync});
@@ -854,22 +852,43 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
   return result;
 }
 
-absl::StatusOr<ChangeRecord> RecordStore::MakeChange(const RecordKey& key,
-                                                     const std::optional<RecordEnvelope>& before,
-                                                     const MutationResult& result) {
-  ChangeRecord change;
+std::string RecordStore::PendingChange::Serialize() const {
+  std::string bytes = change.SerializeAsString();
+  if (record_bytes.empty()) return bytes;
+  bytes.reserve(bytes.size() + record_bytes.size() + 16);
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);  // appends
+    google::protobuf::io::CodedOutputStream out(&stream);
+    google::protobuf::internal::WireFormatLite::WriteBytes(ChangeRecord::kRecordFieldNumber,
+                                                           record_bytes, &out);
+  }  // `out` trims the string to what it wrote when it goes
+  return bytes;
+}
+
+absl::StatusOr<RecordStore::PendingChange> RecordStore::MakeChange(
+    const RecordKey& key, const std::optional<RecordEnvelope>& before,
+    const MutationResult& result, std::string record_bytes) {
+  PendingChange pending;
+  ChangeRecord& change = pending.change;
   change.set_format_version(kFormatVersion);
   change.set_record_key(key.Encode());
+  if (before) {
+    // An update replaces `before`; so does a delete, whose change carries it.
+    pending.superseded.emplace(Micros(UpdateTimeOf(*before)), before->revision());
+  }
   if (result.action == MutationResult::Action::kPut) {
     change.set_type(before ? meetings::v1::UPDATED : meetings::v1::CREATED);
-    *change.mutable_record() = result.record;
+    pending.record_bytes = std::move(record_bytes);
     *change.mutable_commit_time() = UpdateTimeOf(result.record);
     change.set_actor(result.record.actor());
     change.set_name(std::string(NameOf(result.record)));
     change.set_revision(result.record.revision());
   } else {
     change.set_type(meetings::v1::DELETED);
-    if (before) *change.mutable_record() = *before;
+    if (before) {
+      pending.record_bytes = record_bytes.empty() ? before->SerializeAsString()
+                                                  : std::move(record_bytes);
+    }
     *change.mutable_commit_time() = result.tombstone.delete_time();
     change.set_actor(result.tombstone.actor());
     change.set_name(result.tombstone.name());
@@ -907,7 +926,7 @@ absl::StatusOr<ChangeRecord> RecordStore::MakeChange(const RecordKey& key,
   std::vector<std::string> sorted(orgs.begin(), orgs.end());
   std::sort(sorted.begin(), sorted.end());
   for (auto& id : sorted) change.add_organization_ids(std::move(id));
-  return change;
+  return pending;
 }
 
 uint64_t RecordStore::pruned_through() const {

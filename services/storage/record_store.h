@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -329,10 +330,32 @@ class RecordStore {
   RecordStore(KvStore* kv, uint64_t last_sequence, uint64_t pruned_through)
       : kv_(kv), sequencer_(last_sequence), pruned_through_(pruned_through) {}
 
-  // The change record of one write, with its filter keys.
-  absl::StatusOr<ChangeRecord> MakeChange(const RecordKey& key,
-                                          const std::optional<RecordEnvelope>& before,
-                                          const MutationResult& result);
+  // One write's `changes` and `revisions` row, before its sequence is known.
+  struct PendingChange {
+    // Everything but `record`, which is appended as bytes by Serialize.
+    ChangeRecord change;
+    // The serialized envelope for ChangeRecord.record; empty when the change
+    // carries none (the deletion of a record that was never stored).
+    std::string record_bytes;
+    // The version this write replaces, which retention may now delete:
+    // its commit time (µs) and revision. Unset for a create.
+    std::optional<std::pair<int64_t, uint64_t>> superseded;
+
+    // The row value: `change` serialized, then field `record` (7) as a
+    // length-delimited field holding `record_bytes`. A parser reads the
+    // same ChangeRecord as if `record` had been set; fields in another
+    // order are valid protobuf. It saves copying the envelope (a meeting
+    // with its participants) into the change and serializing it again.
+    std::string Serialize() const;
+  };
+
+  // The change of one write, with its filter keys. `record_bytes` is
+  // `result.record` serialized for a put; for a delete it is filled from
+  // `before` here.
+  absl::StatusOr<PendingChange> MakeChange(const RecordKey& key,
+                                           const std::optional<RecordEnvelope>& before,
+                                           const MutationResult& result,
+                                           std::string record_bytes);
 
   absl::Status AddIndexDelta(const RecordKey& key,
                              const std::optional<RecordEnvelope>& before,
@@ -343,7 +366,7 @@ class RecordStore {
 
   absl::Status AddChildDeletes(const RecordKey& meeting,
                                const Tombstone& meeting_tombstone,
-                               KvBatch* batch, std::vector<ChangeRecord>* changes);
+                               KvBatch* batch, std::vector<PendingChange>* changes);
 
   KvStore* const kv_;
   LockTable locks_;

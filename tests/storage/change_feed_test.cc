@@ -7,6 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/storage/key_codec.h"
 #include "tests/storage/store_fixture.h"
 
 namespace meetings::testing {
@@ -68,6 +69,59 @@ TEST_F(ChangeFeedTest, EveryWriteAppearsOnceInOrderWithItsResource) {
   EXPECT_EQ(changes[2].revision_id(), 3u);
   EXPECT_LT(changes[0].sequence(), changes[1].sequence());
   EXPECT_LT(changes[1].sequence(), changes[2].sequence());
+}
+
+// The stored rows themselves (FORMAT.md, `changes` and `revisions`): each
+// carries the envelope exactly as the records table held it, appended as
+// field 7 rather than copied in, and parses as the ChangeRecord it stands for.
+TEST_F(ChangeFeedTest, ChangeRowsHoldTheRecordRowsBytesAndMatchTheirRevisionRows) {
+  ASSERT_TRUE(CreateMeeting("m", MeetingAt(Local(2021, 11, 15, 8, 0), 2, {"vusta"})).ok());
+  const std::string record_key = storage::RecordKey::Meeting("m").Encode();
+  auto record_row = [&] {
+    auto row = kv_->Get(storage::Table::kRecords, record_key);
+    EXPECT_TRUE(row.ok() && row->has_value());
+    return row.ok() && row->has_value() ? **row : std::string();
+  };
+  std::vector<std::string> versions = {record_row()};
+  v1::UpdateMeetingRequest update;
+  update.mutable_meeting()->set_name("meetings/m");
+  update.mutable_meeting()->set_title("Tên mới");
+  update.mutable_update_mask()->add_paths("title");
+  ASSERT_TRUE(core_->UpdateMeeting(update).ok());
+  versions.push_back(record_row());
+  v1::DeleteMeetingRequest del;
+  del.set_name("meetings/m");
+  ASSERT_TRUE(core_->DeleteMeeting(del).ok());
+
+  std::vector<storage::ChangeRecord> rows;
+  for (auto it = kv_->Scan(storage::Table::kChanges, {}); it->Valid(); it->Next()) {
+    storage::ChangeRecord change;
+    ASSERT_TRUE(change.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())));
+    if (change.record_key() != record_key) continue;
+    std::string revision_key = record_key;
+    storage::AppendUint64(&revision_key, change.revision());
+    auto revision_row = kv_->Get(storage::Table::kRevisions, revision_key);
+    ASSERT_TRUE(revision_row.ok() && revision_row->has_value()) << change.revision();
+    EXPECT_EQ(**revision_row, std::string(it->value())) << change.revision();
+    rows.push_back(change);
+  }
+  ASSERT_EQ(rows.size(), 3u);
+  const std::vector<v1::ChangeType> types = {v1::CREATED, v1::UPDATED, v1::DELETED};
+  // The delete carries the last version.
+  const std::vector<std::string> carried = {versions[0], versions[1], versions[1]};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].type(), types[i]);
+    EXPECT_EQ(rows[i].revision(), i + 1);
+    ASSERT_TRUE(rows[i].has_record()) << i;
+    storage::RecordEnvelope expected;
+    ASSERT_TRUE(expected.ParseFromString(carried[i]));
+    EXPECT_EQ(rows[i].record().SerializeAsString(), expected.SerializeAsString()) << i;
+    EXPECT_EQ(rows[i].record().meeting().name(), "meetings/m");
+    EXPECT_EQ(rows[i].name(), "meetings/m");
+    EXPECT_TRUE(rows[i].has_commit_time());
+    EXPECT_THAT(rows[i].organization_ids(), ElementsAre("vusta"));
+  }
+  EXPECT_EQ(rows[1].record().meeting().title(), "Tên mới");
 }
 
 TEST_F(ChangeFeedTest, ForcedMeetingDeleteSendsItsDocumentsTombstonesFirst) {
