@@ -100,9 +100,101 @@ std::string JoinPath(std::string_view path, std::string_view name) {
   return absl::StrCat(Sv(path), ".", Sv(name));
 }
 
+// Whether `value` is well-formed UTF-8 without forbidden control
+// characters; sets `*ascii` to whether it is all ASCII.
+bool WellFormed(std::string_view value, bool* ascii) {
+  *ascii = true;
+  for (size_t i = 0; i < value.size();) {
+    char32_t cp;
+    const size_t len = DecodeUtf8(value, i, &cp);
+    if (len == 0 || IsForbiddenControl(cp)) return false;
+    if (len > 1) *ascii = false;
+    i += len;
+  }
+  return true;
+}
+
+// Whether NormalizeText would return `value` unchanged and no error.
+bool AlreadyNormalText(std::string_view value, size_t max_bytes) {
+  if (value.size() > max_bytes) return false;
+  bool ascii;
+  if (!WellFormed(value, &ascii)) return false;
+  if (ascii) return true;
+  const icu::Normalizer2* nfc = Nfc();
+  if (nfc == nullptr) return false;
+  UErrorCode status = U_ZERO_ERROR;
+  const bool normalized = nfc->isNormalizedUTF8(
+      icu::StringPiece(value.data(), static_cast<int32_t>(value.size())), status);
+  return normalized && U_SUCCESS(status);
+}
+
 class StringNormalizer {
  public:
   explicit StringNormalizer(const TextLimits& limits) : limits_(limits) {}
+
+  // Whether Walk would change nothing and fail nothing. It reads the same
+  // fields but builds no field paths: valid input is the common case, and
+  // a path string per field (a meeting has a thousand) is only needed for
+  // an error message.
+  bool AlreadyNormal(const Message& message) const {
+    const Reflection* reflection = message.GetReflection();
+    std::vector<const FieldDescriptor*> fields;
+    reflection->ListFields(message, &fields);
+    std::string scratch;
+    for (const FieldDescriptor* field : fields) {
+      if (field->is_repeated()) {
+        if (!CountWithinLimit(message, field)) return false;
+        const int size = reflection->FieldSize(message, field);
+        if (field->is_map()) {
+          const Descriptor* entry_type = field->message_type();
+          const FieldDescriptor* key_field = entry_type->map_key();
+          const FieldDescriptor* value_field = entry_type->map_value();
+          for (int i = 0; i < size; ++i) {
+            const Message& entry = reflection->GetRepeatedMessage(message, field, i);
+            const Reflection* r = entry.GetReflection();
+            if (key_field->type() == FieldDescriptor::TYPE_STRING &&
+                !AlreadyNormalText(r->GetStringReference(entry, key_field, &scratch),
+                                   MaxBytes(key_field, field))) {
+              return false;
+            }
+            if (value_field->type() == FieldDescriptor::TYPE_STRING &&
+                !AlreadyNormalText(r->GetStringReference(entry, value_field, &scratch),
+                                   MaxBytes(value_field, field))) {
+              return false;
+            }
+            if (value_field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+                r->HasField(entry, value_field) &&
+                !AlreadyNormal(r->GetMessage(entry, value_field))) {
+              return false;
+            }
+          }
+        } else if (field->type() == FieldDescriptor::TYPE_STRING) {
+          const size_t max_bytes = MaxBytes(field, nullptr);
+          for (int i = 0; i < size; ++i) {
+            if (!AlreadyNormalText(
+                    reflection->GetRepeatedStringReference(message, field, i, &scratch),
+                    max_bytes)) {
+              return false;
+            }
+          }
+        } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          for (int i = 0; i < size; ++i) {
+            if (!AlreadyNormal(reflection->GetRepeatedMessage(message, field, i))) {
+              return false;
+            }
+          }
+        }
+      } else if (field->type() == FieldDescriptor::TYPE_STRING) {
+        if (!AlreadyNormalText(reflection->GetStringReference(message, field, &scratch),
+                               MaxBytes(field, nullptr))) {
+          return false;
+        }
+      } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        if (!AlreadyNormal(reflection->GetMessage(message, field))) return false;
+      }
+    }
+    return true;
+  }
 
   absl::Status Walk(Message* message, std::string_view path) const {
     const Reflection* reflection = message->GetReflection();
@@ -145,11 +237,20 @@ class StringNormalizer {
     return limits_.default_max_bytes;
   }
 
+  size_t MaxCount(const FieldDescriptor* field) const {
+    auto it = limits_.max_repeated_by_field.find(field->full_name());
+    return it != limits_.max_repeated_by_field.end() ? it->second
+                                                     : limits_.default_max_repeated;
+  }
+
+  bool CountWithinLimit(const Message& message, const FieldDescriptor* field) const {
+    return static_cast<size_t>(message.GetReflection()->FieldSize(message, field)) <=
+           MaxCount(field);
+  }
+
   absl::Status CheckCount(const Message& message, const FieldDescriptor* field,
                           const std::string& field_path) const {
-    size_t max = limits_.default_max_repeated;
-    auto it = limits_.max_repeated_by_field.find(field->full_name());
-    if (it != limits_.max_repeated_by_field.end()) max = it->second;
+    const size_t max = MaxCount(field);
     const int size = message.GetReflection()->FieldSize(message, field);
     if (static_cast<size_t>(size) > max) {
       return absl::InvalidArgumentError(
@@ -304,19 +405,21 @@ absl::StatusOr<std::string> NormalizeText(std::string_view field,
         absl::StrCat(Sv(field), ": longer than ", max_bytes, " bytes"));
   }
   bool ascii = true;
-  for (size_t i = 0; i < value.size();) {
-    char32_t cp;
-    const size_t len = DecodeUtf8(value, i, &cp);
-    if (len == 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(Sv(field), ": not valid UTF-8"));
+  if (!WellFormed(value, &ascii)) {
+    // Find the first offence again, to name it.
+    for (size_t i = 0; i < value.size();) {
+      char32_t cp;
+      const size_t len = DecodeUtf8(value, i, &cp);
+      if (len == 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(Sv(field), ": not valid UTF-8"));
+      }
+      if (IsForbiddenControl(cp)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            Sv(field), ": contains control character U+", HexCodePoint(cp)));
+      }
+      i += len;
     }
-    if (IsForbiddenControl(cp)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          Sv(field), ": contains control character U+", HexCodePoint(cp)));
-    }
-    if (len > 1) ascii = false;
-    i += len;
   }
 
   std::string result;
@@ -404,7 +507,9 @@ std::string QuoteForError(std::string_view value, size_t max_bytes) {
 
 absl::Status NormalizeStrings(google::protobuf::Message* message,
                               std::string_view path, const TextLimits& limits) {
-  return StringNormalizer(limits).Walk(message, path);
+  const StringNormalizer normalizer(limits);
+  if (normalizer.AlreadyNormal(*message)) return absl::OkStatus();
+  return normalizer.Walk(message, path);
 }
 
 }  // namespace meetings::domain

@@ -1,6 +1,8 @@
 #include "services/domain/text.h"
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
@@ -175,6 +177,44 @@ TEST(NormalizeStrings, NormalizesNestedRepeatedOneofAndMapFields) {
   // Untouched fields keep their values.
   EXPECT_EQ(meeting.organizers(0), "organizations/vusta");
   EXPECT_EQ(meeting.participants(0).title(), "TSKH");
+}
+
+// NormalizeStrings first checks whether anything needs changing at all; a
+// decomposed string alone in any one place must still be found and composed.
+TEST(NormalizeStrings, FindsADecomposedStringAloneInAnyPlace) {
+  meetings::v1::Meeting normal = SampleMeeting();
+  ASSERT_TRUE(NormalizeStrings(&normal, "meeting", TextLimits()).ok());
+  struct Case {
+    std::string where;
+    std::function<void(meetings::v1::Meeting*)> decompose;
+    std::function<bool(const meetings::v1::Meeting&)> composed;
+  };
+  const std::vector<Case> cases = {
+      {"top-level string", [](auto* m) { m->set_description(kHaoNfd); },
+       [](const auto& m) { return m.description() == kHaoNfc; }},
+      {"string in a repeated message",
+       [](auto* m) { m->mutable_participants(1)->set_display_name(kHaoNfd); },
+       [](const auto& m) { return m.participants(1).display_name() == kHaoNfc; }},
+      {"string in a oneof message",
+       [](auto* m) { m->mutable_participants(2)->mutable_group()->set_description(kHaoNfd); },
+       [](const auto& m) { return m.participants(2).group().description() == kHaoNfc; }},
+      {"repeated string", [](auto* m) { m->add_organizers(kHaoNfd); },
+       [](const auto& m) { return m.organizers(m.organizers_size() - 1) == kHaoNfc; }},
+      {"map value", [](auto* m) { (*m->mutable_labels())["k"] = kHaoNfd; },
+       [](const auto& m) { return m.labels().at("k") == kHaoNfc; }},
+      {"map key", [](auto* m) { (*m->mutable_labels())[kHaoNfd] = "v"; },
+       [](const auto& m) { return m.labels().count(kHaoNfc) == 1 && m.labels().count(kHaoNfd) == 0; }},
+  };
+  for (const Case& c : cases) {
+    meetings::v1::Meeting meeting = normal;
+    c.decompose(&meeting);
+    ASSERT_TRUE(NormalizeStrings(&meeting, "meeting", TextLimits()).ok()) << c.where;
+    EXPECT_TRUE(c.composed(meeting)) << c.where;
+  }
+  // And already normal input comes back unchanged.
+  meetings::v1::Meeting again = normal;
+  ASSERT_TRUE(NormalizeStrings(&again, "meeting", TextLimits()).ok());
+  EXPECT_EQ(again.SerializeAsString(), normal.SerializeAsString());
 }
 
 TEST(NormalizeStrings, ErrorNamesNestedRepeatedFieldPath) {

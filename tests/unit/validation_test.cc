@@ -108,6 +108,11 @@ TEST(ValidateMeeting, EveryProblemNamesItsField) {
       {"unknown enum number",
        [](v1::Meeting* m) { m->set_kind(static_cast<v1::Meeting::Kind>(77)); },
        absl::StatusCode::kInvalidArgument, "meeting.kind"},
+      {"unknown enum number in a repeated field of a repeated message",
+       [](v1::Meeting* m) {
+         m->mutable_participants(0)->add_roles(static_cast<v1::Participant::Role>(99));
+       },
+       absl::StatusCode::kInvalidArgument, "meeting.participants[0].roles[1]"},
       {"negative group count",
        [](v1::Meeting* m) { m->mutable_participants(1)->mutable_group()->set_member_count(-3); },
        absl::StatusCode::kInvalidArgument, "meeting.participants[1].group.member_count"},
