@@ -351,9 +351,18 @@ absl::StatusOr<bool> ParseMeetingOrder(std::string_view order_by) {
 
 // A participant who is a registered person keeps the name they had when the
 // meeting was written (see Participant.display_name).
-absl::Status FillParticipantNames(storage::RecordStore* store, v1::Meeting* m) {
+// Fills the empty display names of person participants with the persons'
+// full names: from `known` (names a resolver has already read), else from
+// the store.
+absl::Status FillParticipantNames(storage::RecordStore* store,
+                                  const absl::flat_hash_map<std::string, std::string>& known,
+                                  v1::Meeting* m) {
   for (auto& p : *m->mutable_participants()) {
     if (!p.has_person() || !p.display_name().empty()) continue;
+    if (auto it = known.find(p.person()); it != known.end()) {
+      p.set_display_name(it->second);
+      continue;
+    }
     auto id = ParseName("person", p.person(), kPersons);
     if (!id.ok()) return id.status();
     auto person = store->Get(RecordKey::Person(*id));
@@ -598,11 +607,20 @@ MeetingRecords::MeetingRecords(storage::RecordStore* store, MeetingRecordsOption
     : store_(store), options_(std::move(options)) {}
 
 absl::Status MeetingRecords::Resolve(std::string_view field, std::string_view name,
-                                     std::string_view collection) {
+                                     std::string_view collection, PersonNames* person_names) {
   auto id = ParseName(field, name, collection);
   if (!id.ok()) return id.status();
-  const RecordKey key = collection == kPersons ? RecordKey::Person(*id)
-                                               : RecordKey::Organization(*id);
+  const bool person = collection == kPersons;
+  const RecordKey key = person ? RecordKey::Person(*id) : RecordKey::Organization(*id);
+  if (person && person_names != nullptr) {
+    auto current = store_->Get(key);
+    if (!current.ok()) return current.status();
+    if (!current->record) {
+      return absl::NotFoundError(absl::StrCat(Sv(field), ": ", Sv(name), " does not exist"));
+    }
+    (*person_names)[std::string(name)] = current->record->person().full_name();
+    return absl::OkStatus();
+  }
   auto exists = store_->Exists(key);
   if (!exists.ok()) return exists.status();
   if (!*exists) {
@@ -621,18 +639,18 @@ absl::Status MeetingRecords::RequireDocumentWrite(AccessChecker* access,
   return RequireMeetingWrite(access, meeting->record->meeting(), document_name);
 }
 
-ReferenceResolver MeetingRecords::Resolver() {
+ReferenceResolver MeetingRecords::Resolver(PersonNames* person_names) {
   // A meeting names the same few organizations again and again (each
   // participant's on_behalf_of), so each name is looked up once per call.
   // Only names found are remembered; records cannot vanish meanwhile, since
   // validation runs under the store's lock that deletes of organizations
   // and persons take exclusively.
   auto found = std::make_shared<absl::flat_hash_set<std::string>>();
-  return [this, found](std::string_view field, std::string_view name,
-                       std::string_view collection) -> absl::Status {
+  return [this, found, person_names](std::string_view field, std::string_view name,
+                                     std::string_view collection) -> absl::Status {
     const std::string memo_key = absl::StrCat(Sv(collection), "\n", Sv(name));
     if (found->contains(memo_key)) return absl::OkStatus();
-    absl::Status status = Resolve(field, name, collection);
+    absl::Status status = Resolve(field, name, collection, person_names);
     if (status.ok()) found->insert(memo_key);
     return status;
   };
@@ -929,14 +947,15 @@ absl::StatusOr<v1::Meeting> MeetingRecords::CreateMeeting(
   if (auto s = RequireResource("meeting", request.has_meeting()); !s.ok()) return s;
   auto id = NewRecordId("meeting_id", request.meeting_id());
   if (!id.ok()) return id.status();
-  auto resolver = Resolver();
+  PersonNames person_names;
+  auto resolver = Resolver(&person_names);
   AccessChecker access(store_, context.principal);
   return CreateRecord<v1::Meeting>(
       store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Meeting(*id),
       FormatName(kMeetings, *id), request.meeting(),
       [&](v1::Meeting* m) {
         if (auto s = ValidateMeeting("meeting", resolver, options_.limits, m); !s.ok()) return s;
-        return FillParticipantNames(store_, m);
+        return FillParticipantNames(store_, person_names, m);
       },
       [&] { return RequireWritableResult(&access, request.meeting(), "create this meeting"); });
 }
@@ -972,14 +991,15 @@ absl::StatusOr<v1::Meeting> MeetingRecords::UpdateMeeting(
   if (auto s = RequireResource("meeting", request.has_meeting()); !s.ok()) return s;
   auto id = ParseName("meeting.name", request.meeting().name(), kMeetings);
   if (!id.ok()) return id.status();
-  auto resolver = Resolver();
+  PersonNames person_names;
+  auto resolver = Resolver(&person_names);
   AccessChecker access(store_, context.principal);
   return UpdateRecord<v1::Meeting>(
       store_, options_.sync_writes, options_.now(), context.actor, RecordKey::Meeting(*id), request.meeting(),
       request.update_mask(),
       [&](v1::Meeting* m) {
         if (auto s = ValidateMeeting("meeting", resolver, options_.limits, m); !s.ok()) return s;
-        return FillParticipantNames(store_, m);
+        return FillParticipantNames(store_, person_names, m);
       },
       [&](const v1::Meeting& stored) {
         return RequireMeetingWrite(&access, stored, request.meeting().name());

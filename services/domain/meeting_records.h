@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -178,12 +179,19 @@ class MeetingRecords {
   void BeginShutdown() { shutting_down_.store(true); }
 
  private:
-  // Resolves `{collection}/{id}` references against live records.
+  // Full names of persons, by resource name ("persons/{id}").
+  using PersonNames = absl::flat_hash_map<std::string, std::string>;
+
+  // Resolves `{collection}/{id}` references against live records. With
+  // `person_names`, a person found is read whole and its full name kept
+  // there, so a meeting's participant names cost no second lookup.
   absl::Status Resolve(std::string_view field, std::string_view name,
-                       std::string_view collection);
+                       std::string_view collection, PersonNames* person_names = nullptr);
   // page_size rules of AIP-158: negative is an error, 0 the default.
   absl::StatusOr<size_t> PageSize(int requested) const;
-  ReferenceResolver Resolver();
+  // Resolve, remembering the names found for the resolver's lifetime.
+  // `person_names`, when given, must outlive the resolver.
+  ReferenceResolver Resolver(PersonNames* person_names = nullptr);
 
   // OK when the caller may change the documents of meeting `meeting_id`;
   // else NOT_FOUND (as `document_name`) or PERMISSION_DENIED.
