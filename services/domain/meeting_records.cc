@@ -350,10 +350,9 @@ absl::StatusOr<bool> ParseMeetingOrder(std::string_view order_by) {
 }
 
 // A participant who is a registered person keeps the name they had when the
-// meeting was written (see Participant.display_name).
-// Fills the empty display names of person participants with the persons'
-// full names: from `known` (names a resolver has already read), else from
-// the store.
+// meeting was written (see Participant.display_name): an empty display name
+// is filled with the person's full name, from `known` (the names a resolver
+// has already read) or else from the store.
 absl::Status FillParticipantNames(storage::RecordStore* store,
                                   const absl::flat_hash_map<std::string, std::string>& known,
                                   v1::Meeting* m) {

@@ -350,8 +350,8 @@ class RecordStore {
   };
 
   // The change of one write, with its filter keys. `record_bytes` is
-  // `result.record` serialized for a put; for a delete it is filled from
-  // `before` here.
+  // `result.record` serialized for a put. For a delete it is `before` as
+  // stored, or empty, and then `before` is serialized here.
   absl::StatusOr<PendingChange> MakeChange(const RecordKey& key,
                                            const std::optional<RecordEnvelope>& before,
                                            const MutationResult& result,
