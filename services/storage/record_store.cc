@@ -664,9 +664,8 @@ absl::StatusOr<bool> RecordStore::Exists(const RecordKey& key) {
   return live->has_value();
 }
 
-absl::Status RecordStore::AddIndexDelta(
-    const RecordKey& key, const std::optional<RecordEnvelope>& before,
-    const std::optional<RecordEnvelope>& after, KvBatch* batch) {
+absl::Status RecordStore::AddIndexDelta(const RecordKey& key, const RecordEnvelope* before,
+                                        const RecordEnvelope* after, KvBatch* batch) {
   std::vector<IndexRow> old_rows;
   std::vector<IndexRow> new_rows;
   if (before) old_rows = IndexRowsFor(key, *before);
@@ -708,7 +707,7 @@ absl::Status RecordStore::AddChildDeletes(const RecordKey& meeting,
     }
     auto envelope = ParseEnvelope(it->value());
     if (!envelope.ok()) return envelope.status();
-    if (auto s = AddIndexDelta(child, *envelope, std::nullopt, batch); !s.ok()) {
+    if (auto s = AddIndexDelta(child, &*envelope, nullptr, batch); !s.ok()) {
       return s;
     }
     Tombstone tombstone;
@@ -771,7 +770,8 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
   std::string record_bytes;
   if (result->action == MutationResult::Action::kPut) {
     result->record.set_format_version(kFormatVersion);
-    if (auto s = AddIndexDelta(key, current->record, result->record, &batch);
+    if (auto s = AddIndexDelta(key, current->record ? &*current->record : nullptr, &result->record,
+                               &batch);
         !s.ok()) {
       return s;
     }
@@ -818,7 +818,7 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
       }
     }
     result->tombstone.set_format_version(kFormatVersion);
-    if (auto s = AddIndexDelta(key, current->record, std::nullopt, &batch); !s.ok()) {
+    if (auto s = AddIndexDelta(key, current->record ? &*current->record : nullptr, nullptr, &batch); !s.ok()) {
       return s;
     }
     batch.Delete(Table::kRecords, encoded);

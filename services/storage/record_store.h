@@ -357,10 +357,12 @@ class RecordStore {
                                            const MutationResult& result,
                                            std::string record_bytes);
 
-  absl::Status AddIndexDelta(const RecordKey& key,
-                             const std::optional<RecordEnvelope>& before,
-                             const std::optional<RecordEnvelope>& after,
-                             KvBatch* batch);
+  // Adds to `batch` the index, reference and search rows that change when
+  // the record goes from `before` to `after` (either null: absent). Takes
+  // pointers: an optional<RecordEnvelope> made from an envelope copies the
+  // whole meeting, and that copy was 3% of a server's CreateMeeting.
+  absl::Status AddIndexDelta(const RecordKey& key, const RecordEnvelope* before,
+                             const RecordEnvelope* after, KvBatch* batch);
   // Writes the kSupersededRevisions rows of a store that predates them, once.
   absl::Status IndexSupersededRevisions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(prune_revisions_mu_);
 
