@@ -100,26 +100,41 @@ std::string JoinPath(std::string_view path, std::string_view name) {
   return absl::StrCat(Sv(path), ".", Sv(name));
 }
 
-// Whether `value` is well-formed UTF-8 without forbidden control
-// characters; sets `*ascii` to whether it is all ASCII.
-bool WellFormed(std::string_view value, bool* ascii) {
-  *ascii = true;
+// The first thing that makes `value` unacceptable before normalization, and
+// whether it is all ASCII (meaningful only when there is no problem).
+struct TextScan {
+  enum class Problem { kNone, kInvalidUtf8, kControl };
+  Problem problem = Problem::kNone;
+  char32_t control = 0;  // kControl: the character
+  bool ascii = true;
+};
+
+TextScan ScanText(std::string_view value) {
+  TextScan scan;
   for (size_t i = 0; i < value.size();) {
     char32_t cp;
     const size_t len = DecodeUtf8(value, i, &cp);
-    if (len == 0 || IsForbiddenControl(cp)) return false;
-    if (len > 1) *ascii = false;
+    if (len == 0) {
+      scan.problem = TextScan::Problem::kInvalidUtf8;
+      return scan;
+    }
+    if (IsForbiddenControl(cp)) {
+      scan.problem = TextScan::Problem::kControl;
+      scan.control = cp;
+      return scan;
+    }
+    if (len > 1) scan.ascii = false;
     i += len;
   }
-  return true;
+  return scan;
 }
 
 // Whether NormalizeText would return `value` unchanged and no error.
 bool AlreadyNormalText(std::string_view value, size_t max_bytes) {
   if (value.size() > max_bytes) return false;
-  bool ascii;
-  if (!WellFormed(value, &ascii)) return false;
-  if (ascii) return true;
+  const TextScan scan = ScanText(value);
+  if (scan.problem != TextScan::Problem::kNone) return false;
+  if (scan.ascii) return true;
   const icu::Normalizer2* nfc = Nfc();
   if (nfc == nullptr) return false;
   UErrorCode status = U_ZERO_ERROR;
@@ -404,26 +419,19 @@ absl::StatusOr<std::string> NormalizeText(std::string_view field,
     return absl::InvalidArgumentError(
         absl::StrCat(Sv(field), ": longer than ", max_bytes, " bytes"));
   }
-  bool ascii = true;
-  if (!WellFormed(value, &ascii)) {
-    // Find the first offence again, to name it.
-    for (size_t i = 0; i < value.size();) {
-      char32_t cp;
-      const size_t len = DecodeUtf8(value, i, &cp);
-      if (len == 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(Sv(field), ": not valid UTF-8"));
-      }
-      if (IsForbiddenControl(cp)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            Sv(field), ": contains control character U+", HexCodePoint(cp)));
-      }
-      i += len;
-    }
+  const TextScan scan = ScanText(value);
+  switch (scan.problem) {
+    case TextScan::Problem::kInvalidUtf8:
+      return absl::InvalidArgumentError(absl::StrCat(Sv(field), ": not valid UTF-8"));
+    case TextScan::Problem::kControl:
+      return absl::InvalidArgumentError(absl::StrCat(
+          Sv(field), ": contains control character U+", HexCodePoint(scan.control)));
+    case TextScan::Problem::kNone:
+      break;
   }
 
   std::string result;
-  if (ascii) {
+  if (scan.ascii) {
     result.assign(value);  // ASCII is always in NFC.
   } else {
     const icu::Normalizer2* nfc = Nfc();

@@ -763,6 +763,7 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
   if (!current.ok()) return current.status();
   auto result = decide(*current);
   if (!result.ok()) return result.status();
+  const RecordEnvelope* before = current->record ? &*current->record : nullptr;
 
   KvBatch batch;
   // Changes in feed order: a forced meeting delete lists its documents first.
@@ -770,8 +771,7 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
   std::string record_bytes;
   if (result->action == MutationResult::Action::kPut) {
     result->record.set_format_version(kFormatVersion);
-    if (auto s = AddIndexDelta(key, current->record ? &*current->record : nullptr, &result->record,
-                               &batch);
+    if (auto s = AddIndexDelta(key, before, &result->record, &batch);
         !s.ok()) {
       return s;
     }
@@ -818,7 +818,7 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
       }
     }
     result->tombstone.set_format_version(kFormatVersion);
-    if (auto s = AddIndexDelta(key, current->record ? &*current->record : nullptr, nullptr, &batch); !s.ok()) {
+    if (auto s = AddIndexDelta(key, before, nullptr, &batch); !s.ok()) {
       return s;
     }
     batch.Delete(Table::kRecords, encoded);
