@@ -23,7 +23,13 @@ using meetings::v1::Document;
 using meetings::v1::Meeting;
 using meetings::v1::Organization;
 
+// The version of the stored messages (RecordEnvelope, Tombstone,
+// ChangeRecord): a reader refuses any other.
 constexpr uint32_t kFormatVersion = 1;
+// The version of the store as a whole, in the metadata table: 2 since
+// meetings stopped writing the `references` rows their index rows imply
+// (FORMAT.md). A server refuses a store of a newer version.
+constexpr uint32_t kStoreFormatVersion = 2;
 constexpr std::string_view kFormatVersionKey = "format_version";
 constexpr std::string_view kPrunedThroughKey = "changes_pruned_through";
 // kSupersededRevisionsIndexedKey is written with the format version of a
@@ -93,7 +99,10 @@ std::vector<std::string> MeetingPersonIds(const Meeting& meeting) {
   return ids;
 }
 
-// Every organization or person a record refers to, as (kind, id).
+// Every organization or person a record has a `references` row for, as
+// (kind, id). Under DERIVED_ROWS_FORMAT_2 a meeting's index rows are its
+// references to the organizations and persons they name, so only the others
+// get a row.
 std::set<std::pair<RecordKind, std::string>> ReferencesOf(
     const RecordEnvelope& record) {
   std::set<std::pair<RecordKind, std::string>> refs;
@@ -113,12 +122,15 @@ std::set<std::pair<RecordKind, std::string>> ReferencesOf(
       break;
     case RecordEnvelope::kMeeting: {
       const Meeting& m = record.meeting();
-      for (const auto& id : MeetingOrganizationIds(m)) {
-        refs.emplace(RecordKind::kOrganization, id);
-      }
-      for (const auto& id : MeetingPersonIds(m)) refs.emplace(RecordKind::kPerson, id);
+      const std::vector<std::string> indexed_orgs = MeetingOrganizationIds(m);
       for (const auto& d : m.decisions()) {
         for (const auto& o : d.responsible_organizations()) add(o);
+      }
+      if (record.derived_rows() == DERIVED_ROWS_FORMAT_1) {
+        for (const auto& id : indexed_orgs) refs.emplace(RecordKind::kOrganization, id);
+        for (const auto& id : MeetingPersonIds(m)) refs.emplace(RecordKind::kPerson, id);
+      } else {
+        for (const auto& id : indexed_orgs) refs.erase({RecordKind::kOrganization, id});
       }
       break;
     }
@@ -586,15 +598,27 @@ absl::StatusOr<std::unique_ptr<RecordStore>> RecordStore::Open(KvStore* kv) {
     if (!reader.ReadUint32(&version) || !reader.done()) {
       return absl::DataLossError("record store: unreadable format version");
     }
-    if (version > kFormatVersion) {
+    if (version > kStoreFormatVersion) {
       return absl::FailedPreconditionError(absl::StrCat(
           "record store: data format ", version, " is newer than this server's ",
-          kFormatVersion, "; run a newer server"));
+          kStoreFormatVersion, "; run a newer server"));
+    }
+    // A format 1 store reads as it is: each record says which rules derived
+    // its rows, and its next write moves it to the new ones. The version is
+    // raised before any such write, so that an older server, which would
+    // miss the new references, refuses the store from then on.
+    if (version < kStoreFormatVersion) {
+      KvBatch batch;
+      batch.Put(Table::kMeta, std::string(kFormatVersionKey),
+                EncodeFormatVersion(kStoreFormatVersion));
+      if (auto status = kv->Write(batch, WriteOptions{.sync = true}); !status.ok()) {
+        return status;
+      }
     }
   } else {
     KvBatch batch;
     batch.Put(Table::kMeta, std::string(kFormatVersionKey),
-              EncodeFormatVersion(kFormatVersion));
+              EncodeFormatVersion(kStoreFormatVersion));
     batch.Put(Table::kMeta, std::string(kSupersededIndexedKey), "");
     if (auto status = kv->Write(batch, WriteOptions{.sync = true}); !status.ok()) {
       return status;
@@ -693,6 +717,38 @@ absl::Status RecordStore::AddIndexDelta(const RecordKey& key, const RecordEnvelo
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<std::string>> RecordStore::FirstReferrer(const RecordKey& target) {
+  const std::string prefix = ReferencePrefix(target.kind, target.id);
+  auto it = kv_->Scan(Table::kReferences, {prefix, PrefixSuccessor(prefix), false});
+  if (it->Valid()) {
+    RecordKey referrer;
+    if (!RecordKey::Decode(it->key().substr(prefix.size()), &referrer)) {
+      return std::optional<std::string>("another record");
+    }
+    static constexpr const char* kKinds[] = {"", "organization", "person", "meeting",
+                                             "document"};
+    return std::optional<std::string>(absl::StrCat(
+        kKinds[static_cast<int>(referrer.kind)], " \"",
+        referrer.parent_id.empty() ? "" : referrer.parent_id + "/", referrer.id, "\""));
+  }
+  if (!it->status().ok()) return it->status();
+
+  std::string scope;
+  AppendId(&scope, target.id);
+  const Table index = target.kind == RecordKind::kOrganization ? Table::kMeetingsByOrganization
+                                                               : Table::kMeetingsByPerson;
+  auto rows = kv_->Scan(index, {scope, PrefixSuccessor(scope), false});
+  if (rows->Valid()) {
+    MeetingRow row;
+    if (!DecodeMeetingRow(rows->key().substr(scope.size()), rows->value(), &row)) {
+      return std::optional<std::string>("another record");
+    }
+    return std::optional<std::string>(absl::StrCat("meeting \"", row.meeting_id, "\""));
+  }
+  if (!rows->status().ok()) return rows->status();
+  return std::optional<std::string>();
+}
+
 absl::Status RecordStore::AddChildDeletes(const RecordKey& meeting,
                                           const Tombstone& meeting_tombstone,
                                           KvBatch* batch, std::vector<PendingChange>* changes) {
@@ -771,6 +827,7 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
   std::string record_bytes;
   if (result->action == MutationResult::Action::kPut) {
     result->record.set_format_version(kFormatVersion);
+    result->record.set_derived_rows(DERIVED_ROWS_FORMAT_2);
     if (auto s = AddIndexDelta(key, before, &result->record, &batch);
         !s.ok()) {
       return s;
@@ -782,23 +839,13 @@ absl::StatusOr<MutationResult> RecordStore::Mutate(
       return absl::NotFoundError("record store: nothing to delete");
     }
     if (referable) {
-      const std::string prefix = ReferencePrefix(key.kind, key.id);
-      auto it = kv_->Scan(Table::kReferences, {prefix, PrefixSuccessor(prefix), false});
-      if (it->Valid()) {
-        RecordKey referrer;
-        std::string who = "another record";
-        if (RecordKey::Decode(it->key().substr(prefix.size()), &referrer)) {
-          static constexpr const char* kKinds[] = {"", "organization", "person",
-                                                        "meeting", "document"};
-          who = absl::StrCat(kKinds[static_cast<int>(referrer.kind)], " \"",
-                             referrer.parent_id.empty() ? "" : referrer.parent_id + "/",
-                             referrer.id, "\"");
-        }
+      auto referrer = FirstReferrer(key);
+      if (!referrer.ok()) return referrer.status();
+      if (*referrer) {
         return absl::FailedPreconditionError(
-            absl::StrCat("still referred to by ", who,
+            absl::StrCat("still referred to by ", **referrer,
                          "; change or delete the records that refer to it first"));
       }
-      if (!it->status().ok()) return it->status();
     }
     if (key.kind == RecordKind::kMeeting) {
       std::string prefix;

@@ -366,6 +366,13 @@ class RecordStore {
   // Writes the kSupersededRevisions rows of a store that predates them, once.
   absl::Status IndexSupersededRevisions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(prune_revisions_mu_);
 
+  // A record that refers to the organization or person `target`, named for
+  // an error message ("meeting \"m\""), or nullopt when none does. Reads
+  // `references` and, since format 2, the meeting index of the target's
+  // kind, whose rows are meetings' references. Call with referable_mu_ held
+  // exclusively, so that no writer adds a reference meanwhile.
+  absl::StatusOr<std::optional<std::string>> FirstReferrer(const RecordKey& target);
+
   absl::Status AddChildDeletes(const RecordKey& meeting,
                                const Tombstone& meeting_tombstone,
                                KvBatch* batch, std::vector<PendingChange>* changes);
