@@ -100,11 +100,13 @@ std::vector<std::string> MeetingPersonIds(const Meeting& meeting) {
 }
 
 // Every organization or person a record has a `references` row for, as
-// (kind, id). Under DERIVED_ROWS_FORMAT_2 a meeting's index rows are its
-// references to the organizations and persons they name, so only the others
-// get a row.
+// (kind, id). For a meeting, `meeting_orgs` and `meeting_persons` are those
+// its index rows name (MeetingOrganizationIds, MeetingPersonIds; empty for
+// other kinds). Under DERIVED_ROWS_FORMAT_2 those index rows are its
+// references to them, so only the others get a row.
 std::set<std::pair<RecordKind, std::string>> ReferencesOf(
-    const RecordEnvelope& record) {
+    const RecordEnvelope& record, const std::vector<std::string>& meeting_orgs,
+    const std::vector<std::string>& meeting_persons) {
   std::set<std::pair<RecordKind, std::string>> refs;
   auto add = [&](std::string_view name) {
     constexpr std::string_view kOrg = "organizations/";
@@ -121,16 +123,14 @@ std::set<std::pair<RecordKind, std::string>> ReferencesOf(
       add(record.organization().parent());
       break;
     case RecordEnvelope::kMeeting: {
-      const Meeting& m = record.meeting();
-      const std::vector<std::string> indexed_orgs = MeetingOrganizationIds(m);
-      for (const auto& d : m.decisions()) {
+      for (const auto& d : record.meeting().decisions()) {
         for (const auto& o : d.responsible_organizations()) add(o);
       }
       if (record.derived_rows() == DERIVED_ROWS_FORMAT_1) {
-        for (const auto& id : indexed_orgs) refs.emplace(RecordKind::kOrganization, id);
-        for (const auto& id : MeetingPersonIds(m)) refs.emplace(RecordKind::kPerson, id);
+        for (const auto& id : meeting_orgs) refs.emplace(RecordKind::kOrganization, id);
+        for (const auto& id : meeting_persons) refs.emplace(RecordKind::kPerson, id);
       } else {
-        for (const auto& id : indexed_orgs) refs.erase({RecordKind::kOrganization, id});
+        for (const auto& id : meeting_orgs) refs.erase({RecordKind::kOrganization, id});
       }
       break;
     }
@@ -538,13 +538,18 @@ std::vector<IndexRow> IndexRowsFor(const RecordKey& key,
                                    const RecordEnvelope& record) {
   std::vector<IndexRow> rows;
   const std::string source = key.Encode();
-  for (const auto& [kind, id] : ReferencesOf(record)) {
+  const bool is_meeting = record.resource_case() == RecordEnvelope::kMeeting;
+  // Read once: both the references and the meeting index rows need them.
+  const std::vector<std::string> orgs =
+      is_meeting ? MeetingOrganizationIds(record.meeting()) : std::vector<std::string>();
+  const std::vector<std::string> persons =
+      is_meeting ? MeetingPersonIds(record.meeting()) : std::vector<std::string>();
+  for (const auto& [kind, id] : ReferencesOf(record, orgs, persons)) {
     rows.push_back({Table::kReferences, ReferencePrefix(kind, id) + source, ""});
   }
   if (!record.search_terms().empty()) {
-    const int64_t sort_micros = record.resource_case() == RecordEnvelope::kMeeting
-                                    ? StartMicros(record.meeting())
-                                    : CreateMicrosOf(record);
+    const int64_t sort_micros =
+        is_meeting ? StartMicros(record.meeting()) : CreateMicrosOf(record);
     for (const SearchTerm& term : record.search_terms()) {
       std::string key;
       AppendId(&key, term.term());
@@ -555,13 +560,11 @@ std::vector<IndexRow> IndexRowsFor(const RecordKey& key,
       rows.push_back({Table::kSearchTerms, std::move(key), std::move(value)});
     }
   }
-  if (record.resource_case() == RecordEnvelope::kMeeting) {
+  if (is_meeting) {
     const Meeting& meeting = record.meeting();
     const StoredDays days = MeetingDays(meeting);
     const std::string value = EncodeDays(days);
     const int64_t start = StartMicros(meeting);
-    const auto orgs = MeetingOrganizationIds(meeting);
-    const auto persons = MeetingPersonIds(meeting);
     for (int32_t day = days.first; day <= days.last; ++day) {
       const std::string position = MeetingPosition(day, start, key.id);
       rows.push_back({Table::kMeetingsByDay, position, value});
